@@ -1,0 +1,3 @@
+from . import test_demo_data
+from . import test_client_access
+from . import test_tour
