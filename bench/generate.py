@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.common import ADDONS, drop_database, run_odoo  # noqa: E402
+from tests.common import ADDONS, drop_database, query, run_odoo  # noqa: E402
 
 
 def init_database(dbname):
@@ -29,6 +29,22 @@ def init_database(dbname):
     )
     if result.returncode:
         sys.exit(f"installing the addons into {dbname} failed:\n{result.stderr[-4000:]}")
+
+
+def ensure_database(dbname, clients):
+    """Return (odoo, registry) of ``dbname`` holding at least ``clients`` clients,
+    creating the database and generating what is missing. Benchmarks share it."""
+    exists = query("postgres", "SELECT 1 FROM pg_database WHERE datname = %s", [dbname])
+    if not exists:
+        init_database(dbname)
+    odoo, registry = open_env(dbname)
+    with registry.cursor() as cr:  # commits when the block ends without error
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        missing = clients - env["res.partner"].search_count([("smartbook_client", "=", True)])
+        if missing > 0:
+            print(f"generating {missing} clients into {dbname}...", flush=True)
+            env["smartbook.demo"]._generate(sizes={"clients": missing})
+    return odoo, registry
 
 
 def open_env(dbname):

@@ -18,6 +18,7 @@
         "data/smartbook_source_data.xml",
         "views/res_partner_views.xml",
         "views/smartbook_source_views.xml",
+        "views/smartbook_client_photo_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -22,6 +22,8 @@ NONE, READ, EDIT, ALL = "", "r", "rwc", "rwcd"
 # model: rights of public, portal, user, employee, manager, admin
 MATRIX = {
     "smartbook.source": (NONE, NONE, NONE, READ, READ, ALL),
+    "smartbook.consent.log": (NONE, NONE, NONE, READ, READ, "rd"),
+    "smartbook.client.photo": (NONE, NONE, NONE, ALL, ALL, ALL),
     # Core models SmartBook grants rights on.
     "res.partner": (READ, READ, READ, EDIT, ALL, ALL),
     "res.partner.category": (NONE, NONE, READ, READ, READ, ALL),

@@ -1,4 +1,11 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools.phone import InvalidPhone, format_phone, normalize_phone
+
+CONSENT_CHANNELS = ("sms", "telegram", "email", "marketing")
+PHONE_FIELDS = ("phone", "mobile")
+NORMALIZED_FIELDS = (*PHONE_FIELDS, "smartbook_first_name", "smartbook_last_name")
 
 
 class ResPartner(models.Model):
@@ -10,11 +17,14 @@ class ResPartner(models.Model):
         help="Clients of the business get the SmartBook client card; company contacts, "
         "suppliers and users stay plain contacts.",
     )
-    smartbook_birthday = fields.Date(string="Birthday")
+    smartbook_first_name = fields.Char(string="First Name")
+    smartbook_last_name = fields.Char(string="Last Name")
+    smartbook_birthday = fields.Date(string="Birthday", index="btree_not_null")
     smartbook_gender = fields.Selection(
         [("female", "Female"), ("male", "Male"), ("other", "Other")],
         string="Client Gender",
     )
+    smartbook_profession = fields.Char(string="Profession")
     smartbook_source_id = fields.Many2one(
         "smartbook.source",
         string="Source",
@@ -43,8 +53,201 @@ class ResPartner(models.Model):
     smartbook_consent_telegram = fields.Boolean(string="Telegram Consent")
     smartbook_consent_email = fields.Boolean(string="Email Consent")
     smartbook_consent_marketing = fields.Boolean(string="Marketing Consent")
+    smartbook_consent_log_ids = fields.One2many(
+        "smartbook.consent.log", "partner_id", string="Consent History", readonly=True
+    )
+    smartbook_photo_ids = fields.One2many("smartbook.client.photo", "partner_id", string="Photos")
+    smartbook_photo_count = fields.Integer(compute="_compute_smartbook_photo_count", string="Photo Count")
+    smartbook_phone_display = fields.Char(
+        compute="_compute_smartbook_phone_display",
+        string="Phone (national)",
+        help="The phone in the national format of the company's country.",
+    )
+    smartbook_duplicate_ids = fields.Many2many(
+        "res.partner",
+        compute="_compute_smartbook_duplicate_ids",
+        string="Possible Duplicates",
+        help="Other clients with the same phone number or e-mail address.",
+    )
     telegram_chat_id = fields.Char(
         copy=False,
         groups="smartbook_crm.group_smartbook_manager",
         help="Set when the client starts the business's Telegram bot.",
     )
+
+    # ------------------------------------------------------------------ computes
+
+    @api.depends("smartbook_photo_ids")
+    def _compute_smartbook_photo_count(self):
+        counts = dict(
+            self.env["smartbook.client.photo"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.smartbook_photo_count = counts.get(partner._origin, 0)
+
+    @api.depends("phone")
+    @api.depends_context("company")
+    def _compute_smartbook_phone_display(self):
+        home_country = self.env.company.country_id.code
+        for partner in self:
+            partner.smartbook_phone_display = format_phone(partner.phone, home_country)
+
+    @api.depends("phone", "mobile", "email")
+    def _compute_smartbook_duplicate_ids(self):
+        clients = self.filtered(lambda p: p.smartbook_client and (p.phone or p.mobile or p.email))
+        (self - clients).smartbook_duplicate_ids = False
+        if not clients:
+            return
+        matches = self._smartbook_find_duplicates(
+            phones={number for partner in clients for number in (partner.phone, partner.mobile) if number},
+            emails={partner.email.strip().lower() for partner in clients if partner.email},
+        )
+        for partner in clients:
+            keys = {partner.phone, partner.mobile, (partner.email or "").strip().lower()} - {False, None, ""}
+            partner.smartbook_duplicate_ids = [
+                partner_id
+                for key in keys
+                for partner_id in matches.get(key, ())
+                if partner_id != partner._origin.id
+            ]
+
+    @api.model
+    def _smartbook_find_duplicates(self, phones=(), emails=()):
+        """Map each given E.164 phone and lower-case e-mail to the ids of the clients
+        that have it, in one query whatever the number of keys."""
+        phones, emails = list(phones), list(emails)
+        if not phones and not emails:
+            return {}
+        domain = [("smartbook_client", "=", True)]
+        key_domain = []
+        if phones:
+            key_domain = ["|", ("phone", "in", phones), ("mobile", "in", phones)]
+        if emails:
+            email_domain = [("email_normalized", "in", emails)]
+            key_domain = ["|", *key_domain, *email_domain] if key_domain else email_domain
+        matches = {}
+        wanted = set(phones) | set(emails)
+        for row in self.with_context(active_test=False).search_read(
+            domain + key_domain, ["phone", "mobile", "email_normalized"], order="id"
+        ):
+            for key in (row["phone"], row["mobile"], row["email_normalized"]):
+                if key in wanted:
+                    matches.setdefault(key, []).append(row["id"])
+        return matches
+
+    # ------------------------------------------------------------------ writes
+
+    def _smartbook_phone_country(self, vals):
+        """The country a phone without international prefix is read in: the one
+        being written, else the client's, else the company's."""
+        country = self.env["res.country"].browse(vals.get("country_id") or self.country_id.id)
+        return (country or self.env.company.country_id).code
+
+    def _smartbook_normalize_vals(self, vals):
+        """Normalise phones to E.164 and build the name from its parts, for ``self``
+        (one client, or none on create); refuse an invalid number with a message
+        that says which one and why."""
+        country_code = self._smartbook_phone_country(vals)
+        for field_name in PHONE_FIELDS:
+            if vals.get(field_name):
+                try:
+                    vals[field_name] = normalize_phone(vals[field_name], country_code)
+                except InvalidPhone as error:
+                    raise ValidationError(self._smartbook_phone_error(error)) from error
+        if "smartbook_first_name" in vals or "smartbook_last_name" in vals:
+            parts = [vals.get(name, self[name]) for name in ("smartbook_first_name", "smartbook_last_name")]
+            if any(parts) and not vals.get("name"):
+                vals["name"] = " ".join(part.strip() for part in parts if part)
+        return vals
+
+    def _smartbook_phone_error(self, error):
+        messages = {
+            "no_country": self.env._(
+                "The phone number %(phone)s has no international prefix and there is no country "
+                "to read it in. Write it as +<country code> <number>, or set the client's country.",
+                phone=error.raw,
+            ),
+            "unparsable": self.env._("%(phone)s is not a phone number.", phone=error.raw),
+            "invalid": self.env._(
+                "The phone number %(phone)s is not valid: check the digits and the country code.",
+                phone=error.raw,
+            ),
+        }
+        return messages[error.reason]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        default_client = self.env.context.get("default_smartbook_client")
+        for vals in vals_list:
+            if vals.get("smartbook_client", default_client):
+                self.browse()._smartbook_normalize_vals(vals)
+        partners = super().create(vals_list)
+        self.env["smartbook.consent.log"].sudo().create(
+            [
+                {"partner_id": partner.id, "channel": channel, "granted": True}
+                for partner, vals in zip(partners, vals_list, strict=True)
+                for channel in CONSENT_CHANNELS
+                if vals.get(f"smartbook_consent_{channel}")
+            ]
+        )
+        return partners
+
+    def write(self, vals):
+        consent_fields = [
+            f"smartbook_consent_{channel}"
+            for channel in CONSENT_CHANNELS
+            if f"smartbook_consent_{channel}" in vals
+        ]
+        previous = {partner.id: {name: partner[name] for name in consent_fields} for partner in self}
+        clients = self.browse()
+        if any(vals.get(name) for name in NORMALIZED_FIELDS):
+            clients = self if vals.get("smartbook_client") else self.filtered("smartbook_client")
+        # Each client's phone is read in its own country and its name built from its
+        # own parts: one write per client, only when such fields change.
+        for client in clients:
+            super(ResPartner, client).write(client._smartbook_normalize_vals(dict(vals)))
+        others = self - clients
+        if others:
+            super(ResPartner, others).write(vals)
+        self.env["smartbook.consent.log"].sudo().create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "channel": name.removeprefix("smartbook_consent_"),
+                    "granted": bool(vals[name]),
+                }
+                for partner in self
+                for name in consent_fields
+                if bool(previous[partner.id][name]) != bool(vals[name])
+            ]
+        )
+        return True
+
+    # ------------------------------------------------------------------ actions
+
+    def action_smartbook_merge_duplicates(self):
+        self.ensure_one()
+        partners = self | self.smartbook_duplicate_ids
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Merge Duplicate Clients"),
+            "res_model": "base.partner.merge.automatic.wizard",
+            "view_mode": "form",
+            "target": "new",
+            # Defaults only, no active_ids: with those the wizard would keep the newest
+            # contact, while merging from a card keeps that card.
+            "context": {
+                "default_partner_ids": partners[:3].ids,
+                "default_dst_partner_id": self.id,
+                "default_state": "selection",
+            },
+        }
+
+    def action_smartbook_photos(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("smartbook_crm.smartbook_client_photo_action")
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
