@@ -19,6 +19,7 @@
         "views/res_partner_views.xml",
         "views/smartbook_source_views.xml",
         "views/smartbook_client_photo_views.xml",
+        "views/smartbook_gdpr_log_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -24,6 +24,7 @@ MATRIX = {
     "smartbook.source": (NONE, NONE, NONE, READ, READ, ALL),
     "smartbook.consent.log": (NONE, NONE, NONE, READ, READ, "rd"),
     "smartbook.client.photo": (NONE, NONE, NONE, ALL, ALL, ALL),
+    "smartbook.gdpr.log": (NONE, NONE, NONE, NONE, READ, READ),
     # Core models SmartBook grants rights on.
     "res.partner": (READ, READ, READ, EDIT, ALL, ALL),
     "res.partner.category": (NONE, NONE, READ, READ, READ, ALL),

@@ -3,3 +3,5 @@ from . import res_partner
 from . import smartbook_consent_log
 from . import smartbook_client_photo
 from . import smartbook_demo
+from . import smartbook_gdpr_log
+from . import res_partner_gdpr
