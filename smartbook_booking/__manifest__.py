@@ -9,4 +9,17 @@
     "author": "SmartBook",
     "license": "LGPL-3",
     "depends": ["smartbook_crm", "hr", "resource", "product", "account"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/smartbook_booking_security.xml",
+        "views/smartbook_service_views.xml",
+        "views/smartbook_session_views.xml",
+        "views/smartbook_booking_views.xml",
+        "views/hr_employee_views.xml",
+        "views/res_partner_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": [
+        "demo/smartbook_booking_demo.xml",
+    ],
 }

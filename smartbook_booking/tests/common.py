@@ -1,0 +1,70 @@
+from datetime import datetime, timedelta
+
+from odoo.tests import new_test_user
+from odoo.tests.common import TransactionCase
+
+
+class SmartbookBookingCase(TransactionCase):
+    """A specialist working 9:00-17:00 UTC every day, a one-hour service with a
+    15-minute cleaning buffer, and a client; 'day' is next Monday."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.calendar = cls.env["resource.calendar"].create(
+            {
+                "name": "Every day 9-17 UTC",
+                "tz": "UTC",
+                "attendance_ids": [
+                    (0, 0, {"name": f"Day {day}", "dayofweek": str(day), "hour_from": 9, "hour_to": 17})
+                    for day in range(7)
+                ],
+            }
+        )
+        cls.user_specialist = new_test_user(
+            cls.env, login="sb_specialist", groups="smartbook_crm.group_smartbook_employee"
+        )
+        cls.employee = cls.env["hr.employee"].create(
+            {
+                "name": "Test Specialist",
+                "resource_calendar_id": cls.calendar.id,
+                "tz": "UTC",
+                "smartbook_bookable": True,
+                "smartbook_slot_step": 30,
+                "user_id": cls.user_specialist.id,
+            }
+        )
+        cls.product = cls.env["product.product"].create({"name": "Cut", "type": "service", "list_price": 30})
+        cls.service = cls.env["smartbook.service"].create(
+            {
+                "name": "Test Cut",
+                "product_id": cls.product.id,
+                "duration": 60,
+                "buffer_after": 15,
+                "employee_ids": [(6, 0, cls.employee.ids)],
+                "min_notice_hours": 0,
+                "max_days_ahead": 365,
+            }
+        )
+        cls.client = cls.env["res.partner"].create({"name": "Booking Client", "smartbook_client": True})
+        today = datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        cls.day = today + timedelta(days=7 - today.weekday())  # next Monday, 00:00 UTC
+
+    def at(self, hour, minute=0):
+        return self.day + timedelta(hours=hour, minutes=minute)
+
+    def book(self, hour, minute=0, **vals):
+        return self.env["smartbook.booking"].create(
+            {
+                "partner_id": self.client.id,
+                "service_id": self.service.id,
+                "employee_id": self.employee.id,
+                "start": self.at(hour, minute),
+                **vals,
+            }
+        )
+
+    def free_hours(self, service=None):
+        slots = (service or self.service).get_free_slots(self.day, self.day + timedelta(days=1))
+        return [slot["start"].strftime("%H:%M") for slot in slots]
