@@ -112,10 +112,13 @@ class SmartbookDemo(models.AbstractModel):
 
     @api.model
     def _demo_absences(self, employees):
+        Leave = self.env["resource.calendar.leaves"]
+        if Leave.search_count([("resource_id", "=", employees[0].resource_id.id), ("name", "=", "Vacation")]):
+            return
         today = fields.Date.context_today(self)
         vacation_start = datetime.combine(today + timedelta(days=14), time(0, 0))
         sick_day = datetime.combine(today - timedelta(days=20), time(0, 0))
-        self.env["resource.calendar.leaves"].create(
+        Leave.create(
             [
                 {
                     "name": "Vacation",
@@ -140,7 +143,8 @@ class SmartbookDemo(models.AbstractModel):
     def _demo_sessions(self, group_services, employees, history_days, future_days):
         """Tuesday and Thursday evening classes (UTC 17:00) for the yoga teacher."""
         teacher = employees.filtered(lambda e: group_services & e.smartbook_service_ids)[:1]
-        if not teacher:
+        Session = self.env["smartbook.session"]
+        if not teacher or Session.search_count([("employee_id", "=", teacher.id)], limit=1):
             return
         today = fields.Date.context_today(self)
         vals_list = []
@@ -155,7 +159,7 @@ class SmartbookDemo(models.AbstractModel):
                         "start": datetime.combine(day, time(18, 0)),
                     }
                 )
-        self.env["smartbook.session"].with_context(**BULK_CONTEXT).create(vals_list)
+        Session.with_context(**BULK_CONTEXT).create(vals_list)
 
     @api.model
     def _demo_bookings(self, services, employees, history_days, future_days, rng):

@@ -1,14 +1,21 @@
 from collections import defaultdict
-from datetime import UTC, timedelta
+from datetime import datetime, timedelta
 
 from odoo import api, fields, models
 
 from ..tools.slots import slot_starts
 from ..tools.slug import slugify
+from ..tools.work_time import attendance_intervals
+
+EPOCH = datetime(1970, 1, 1)
 
 
-def _utc(naive):
-    return naive.replace(tzinfo=UTC)
+def to_epoch(naive_utc):
+    return int((naive_utc - EPOCH).total_seconds())
+
+
+def from_epoch(seconds):
+    return EPOCH + timedelta(seconds=seconds)
 
 
 class SmartbookService(models.Model):
@@ -86,10 +93,24 @@ class SmartbookService(models.Model):
         latest = min(date_to, now + timedelta(days=self.max_days_ahead))
         if earliest >= latest:
             return []
-        employees = self.employee_ids.filtered("smartbook_bookable")
-        if employee_ids is not None:
-            employees = employees.filtered(lambda employee: employee.id in set(employee_ids))
-        return self._get_slots_in_window(earliest, latest, employees)
+        return self._get_slots_in_window(earliest, latest, self._smartbook_bookable_employees(employee_ids))
+
+    def _smartbook_bookable_employees(self, employee_ids=None):
+        """The active, bookable staff of this service (optionally among
+        ``employee_ids``), in one query: no employee record is read."""
+        self.ensure_one()
+        self.env.cr.execute(
+            """
+            SELECT e.id
+              FROM smartbook_service_hr_employee_rel rel
+              JOIN hr_employee e ON e.id = rel.employee_id
+             WHERE rel.service_id = %s AND e.smartbook_bookable AND e.active
+               AND (%s::int[] IS NULL OR e.id = ANY(%s::int[]))
+             ORDER BY e.id
+            """,
+            [self.id, *[None if employee_ids is None else list(employee_ids)] * 2],
+        )
+        return self.env["hr.employee"].browse(row[0] for row in self.env.cr.fetchall())
 
     def _get_slots_in_window(self, earliest, latest, employees):
         """Free slots between two naive UTC datetimes, without the notice and
@@ -125,60 +146,99 @@ class SmartbookService(models.Model):
         ]
 
     def _get_free_individual_slots(self, earliest, latest, employees):
-        duration = timedelta(minutes=self.duration)
-        before, after = timedelta(minutes=self.buffer_before), timedelta(minutes=self.buffer_after)
-        # Busy time can reach into the window from outside it by its buffers.
-        margin = timedelta(minutes=self.buffer_before + self.buffer_after + 24 * 60)
-        busy = self.env["smartbook.booking"]._smartbook_busy_intervals(
-            employees, earliest - margin, latest + margin
-        )
-        work, leaves = self._smartbook_calendar_intervals(
-            employees, _utc(earliest - margin), _utc(latest + margin)
-        )
+        # The engine runs on epoch seconds: integer arithmetic, no datetime objects
+        # but for the slots returned.
+        duration, before, after = self.duration * 60, self.buffer_before * 60, self.buffer_after * 60
+        # Everything a slot's span can touch: from the first start's preparation to
+        # the last start's cleaning.
+        window_start = earliest - timedelta(seconds=before)
+        window_end = latest + timedelta(seconds=duration + after)
+        busy = self.env["smartbook.booking"]._smartbook_busy_intervals(employees, window_start, window_end)
+        work, leaves, steps = self._smartbook_work_time(employees, window_start, window_end)
         slots = []
-        for employee in employees:
-            step = timedelta(minutes=employee.smartbook_slot_step or 30)
+        for employee_id in employees.ids:
             for start in slot_starts(
-                work[employee.id],
-                busy[employee.id] + leaves[employee.id],
+                [(to_epoch(start), to_epoch(stop)) for start, stop in work[employee_id]],
+                busy[employee_id] + leaves[employee_id],
                 duration,
-                step,
+                steps[employee_id] * 60,
                 buffer_before=before,
                 buffer_after=after,
-                earliest=earliest,
-                latest=latest,
+                earliest=to_epoch(earliest),
+                latest=to_epoch(latest),
             ):
                 slots.append(
-                    {"start": start, "end": start + duration, "employee_id": employee.id, "seats_left": None}
+                    {
+                        "start": from_epoch(start),
+                        "end": from_epoch(start + duration),
+                        "employee_id": employee_id,
+                        "seats_left": None,
+                    }
                 )
         slots.sort(key=lambda slot: (slot["start"], slot["employee_id"]))
         return slots
 
     @api.model
-    def _smartbook_calendar_intervals(self, employees, start_utc, end_utc):
-        """Working (attendance) and leave intervals per employee id, naive UTC,
-        one batched computation per working calendar."""
-        work, leaves = defaultdict(list), defaultdict(list)
-        by_calendar = defaultdict(lambda: self.env["hr.employee"])
-        for employee in employees:
-            by_calendar[employee.resource_calendar_id] |= employee
-        for calendar, calendar_employees in by_calendar.items():
-            if not calendar:
-                continue
-            resources = calendar_employees.resource_id
-            attendances = calendar._attendance_intervals_batch(start_utc, end_utc, resources=resources)
-            absences = calendar._leave_intervals_batch(start_utc, end_utc, resources=resources)
-            for employee in calendar_employees:
-                resource_id = employee.resource_id.id
-                work[employee.id] = [
-                    _naive_utc(start, stop) for start, stop, _rec in attendances[resource_id]
-                ]
-                leaves[employee.id] = [_naive_utc(start, stop) for start, stop, _rec in absences[resource_id]]
-        return work, leaves
-
-
-def _naive_utc(start, stop):
-    return (
-        start.astimezone(UTC).replace(tzinfo=None),
-        stop.astimezone(UTC).replace(tzinfo=None),
-    )
+    def _smartbook_work_time(self, employees, start, end):
+        """Working intervals (naive UTC), leave intervals (epoch seconds) and slot
+        step (minutes) per employee id, in three queries for any number of employees: what
+        ``_work_intervals_batch`` computes, without its per-record ORM cost."""
+        cr = self.env.cr
+        cr.execute(
+            """
+            SELECT e.id, r.id, r.calendar_id, COALESCE(r.tz, c.tz, 'UTC'),
+                   COALESCE(c.two_weeks_calendar, false), COALESCE(NULLIF(e.smartbook_slot_step, 0), 30),
+                   r.company_id
+              FROM hr_employee e
+              JOIN resource_resource r ON r.id = e.resource_id
+              LEFT JOIN resource_calendar c ON c.id = r.calendar_id
+             WHERE e.id = ANY(%s)
+            """,
+            [employees.ids],
+        )
+        people = cr.fetchall()
+        calendar_ids = list({row[2] for row in people if row[2]})
+        resource_ids = [row[1] for row in people]
+        cr.execute(
+            """
+            SELECT calendar_id, resource_id, dayofweek::int, hour_from, hour_to, date_from, date_to,
+                   NULLIF(week_type, '')::int
+              FROM resource_calendar_attendance
+             WHERE calendar_id = ANY(%s) AND display_type IS NULL
+               AND COALESCE(day_period, '') != 'lunch'
+               AND (resource_id IS NULL OR resource_id = ANY(%s))
+            """,
+            [calendar_ids, resource_ids],
+        )
+        attendances = defaultdict(list)
+        for calendar_id, resource_id, *attendance in cr.fetchall():
+            attendances[calendar_id, resource_id].append(attendance)
+        cr.execute(
+            """
+            SELECT resource_id, calendar_id, company_id,
+                   EXTRACT(EPOCH FROM date_from)::bigint, EXTRACT(EPOCH FROM date_to)::bigint
+              FROM resource_calendar_leaves
+             WHERE time_type = 'leave' AND date_from < %s AND date_to > %s
+               AND (resource_id = ANY(%s) OR resource_id IS NULL)
+            """,
+            [end, start, resource_ids],
+        )
+        all_leaves = cr.fetchall()
+        work, leaves, steps = {}, defaultdict(list), {}
+        expanded = {}  # staff sharing a calendar and a time zone share the computation
+        for employee_id, resource_id, calendar_id, tz, two_weeks, step, company_id in people:
+            own_resource = resource_id if attendances.get((calendar_id, resource_id)) else None
+            key = (calendar_id, own_resource, tz)
+            if key not in expanded:
+                own = attendances[calendar_id, None] + attendances[calendar_id, resource_id]
+                expanded[key] = attendance_intervals(own, tz, start, end, two_weeks=two_weeks)
+            work[employee_id] = expanded[key]
+            steps[employee_id] = step
+            for leave_resource, leave_calendar, leave_company, date_from, date_to in all_leaves:
+                if leave_resource == resource_id or (
+                    leave_resource is None
+                    and leave_calendar in (None, calendar_id)
+                    and leave_company == company_id
+                ):
+                    leaves[employee_id].append((date_from, date_to))
+        return work, leaves, steps

@@ -11,12 +11,16 @@ class TestBookingDemo(TransactionCase):
         self.assertGreaterEqual(len(services.filtered("is_group")), 2)
         specialists = self.env["hr.employee"].search([("smartbook_bookable", "=", True)])
         self.assertGreaterEqual(len(specialists), 5)
-        leaves = self.env["resource.calendar.leaves"].search([("resource_id", "in", specialists.resource_id.ids)])
+        leaves = self.env["resource.calendar.leaves"].search(
+            [("resource_id", "in", specialists.resource_id.ids)]
+        )
         self.assertGreaterEqual(len(leaves), 2)
         self.assertTrue(self.env["smartbook.session"].search_count([]))
         bookings = self.env["smartbook.booking"].search([])
         self.assertGreater(len(bookings), 1000)
-        self.assertEqual(set(bookings.mapped("state")), {"draft", "confirmed", "done", "no_show", "cancelled"})
+        self.assertEqual(
+            set(bookings.mapped("state")), {"draft", "confirmed", "done", "no_show", "cancelled"}
+        )
         self.assertGreater(len(bookings.partner_id), 100)
         span = max(bookings.mapped("start")) - min(bookings.mapped("start"))
         self.assertGreater(span.days, 180)

@@ -1,7 +1,7 @@
 """The slot engine's pure core: where can a service start? (no ORM here)
 
-Times are timezone-aware datetimes, or any values that support ``+``/``-`` with
-``timedelta`` and comparison; callers pass UTC so that DST days need nothing
+Times are datetimes with ``timedelta`` durations, or plain numbers (e.g. epoch
+seconds, which the model layer uses for speed); callers pass UTC so that DST days need nothing
 special: a working interval given in local time and converted to UTC keeps its
 true length, and slot steps are counted in real minutes from its start.
 
@@ -17,7 +17,6 @@ Rules, for one employee:
 """
 
 import bisect
-from datetime import timedelta
 
 
 def merge_intervals(intervals):
@@ -37,20 +36,23 @@ def slot_starts(
     busy_intervals,
     duration,
     step,
-    buffer_before=timedelta(0),
-    buffer_after=timedelta(0),
+    buffer_before=None,
+    buffer_after=None,
     earliest=None,
     latest=None,
 ):
     """Return the sorted list of possible slot starts.
 
-    ``duration``, ``step`` and the buffers are ``timedelta``; ``step`` must be
-    positive. Work intervals that touch (an overnight shift split at midnight)
-    count as one interval.
+    ``duration``, ``step`` and the buffers are ``timedelta`` (or numbers, with
+    numeric times); ``step`` must be positive. Work intervals that touch (an
+    overnight shift split at midnight) count as one interval.
     """
-    if step <= timedelta(0):
+    zero = step - step
+    buffer_before = zero if buffer_before is None else buffer_before
+    buffer_after = zero if buffer_after is None else buffer_after
+    if step <= zero:
         raise ValueError("the slot step must be positive")
-    if duration <= timedelta(0):
+    if duration <= zero:
         raise ValueError("the duration must be positive")
     busy = merge_intervals(busy_intervals)
     busy_ends = [end for _start, end in busy]
@@ -62,10 +64,8 @@ def slot_starts(
         if earliest is not None:
             k = max(k, _first_step_at_or_after(work_start, earliest, step))
         last_start = work_end - span_after
-        if latest is not None:
-            last_start = min(last_start, latest - timedelta.resolution)
         start = work_start + k * step
-        while start <= last_start:
+        while start <= last_start and (latest is None or start < latest):
             occupied_start, occupied_end = start - span_before, start + span_after
             # The first busy interval that ends after the span starts.
             index = bisect.bisect_right(busy_ends, occupied_start)
