@@ -51,7 +51,6 @@ def ensure_database(dbname, clients):
 def analyze(cr):
     """Fresh planner statistics after a bulk load, as autovacuum would give a
     live server in time (it is off on some machines)."""
-    cr.commit()
     cr.execute("ANALYZE")
 
 

@@ -8,6 +8,7 @@
     "website": "https://github.com/smartbook/smartbook",
     "author": "SmartBook",
     "license": "LGPL-3",
+    "uninstall_hook": "uninstall_hook",
     "depends": ["smartbook_crm", "hr", "resource", "product", "account"],
     "data": [
         "security/ir.model.access.csv",
@@ -17,6 +18,13 @@
         "views/smartbook_booking_views.xml",
         "views/hr_employee_views.xml",
         "views/res_partner_views.xml",
+        "views/smartbook_session_generator_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/smartbook_segment_views.xml",
+        "views/smartbook_booking_invoicing_views.xml",
+        "report/smartbook_booking_report_views.xml",
+        "report/smartbook_retention_report_views.xml",
+        "report/smartbook_utilisation_report_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -20,10 +20,14 @@
         "views/smartbook_source_views.xml",
         "views/smartbook_client_photo_views.xml",
         "views/smartbook_gdpr_log_views.xml",
+        "views/smartbook_segment_views.xml",
+        "wizards/smartbook_client_export_views.xml",
+        "wizards/smartbook_client_import_views.xml",
         "views/menus.xml",
     ],
     "demo": [
         "demo/smartbook_crm_demo.xml",
+        "demo/smartbook_segment_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -25,6 +25,22 @@ MATRIX = {
     "smartbook.consent.log": (NONE, NONE, NONE, READ, READ, "rd"),
     "smartbook.client.photo": (NONE, NONE, NONE, ALL, ALL, ALL),
     "smartbook.gdpr.log": (NONE, NONE, NONE, NONE, READ, READ),
+    # Employees use segments (their counts cover only their own clients); managers define them.
+    "smartbook.segment": (NONE, NONE, NONE, READ, ALL, ALL),
+    # Exporting clients in bulk is a manager's task.
+    "smartbook.client.export": (NONE, NONE, NONE, NONE, ALL, ALL),
+    # Importing clients in bulk too.
+    "smartbook.client.import": (NONE, NONE, NONE, NONE, ALL, ALL),
+    "smartbook.client.import.column": (NONE, NONE, NONE, NONE, ALL, ALL),
+    "smartbook.service": (NONE, NONE, NONE, READ, READ, ALL),
+    "smartbook.session": (NONE, NONE, NONE, READ, ALL, ALL),
+    "smartbook.booking": (NONE, NONE, NONE, EDIT, ALL, ALL),
+    # Reports are read-only SQL views; employees analyse only their own bookings (record rule).
+    "smartbook.booking.report": (NONE, NONE, NONE, READ, READ, READ),
+    "smartbook.retention.report": (NONE, NONE, NONE, NONE, READ, READ),
+    "smartbook.utilisation.report": (NONE, NONE, NONE, NONE, ALL, ALL),
+    "smartbook.utilisation.report.line": (NONE, NONE, NONE, NONE, ALL, ALL),
+    "smartbook.session.generator": (NONE, NONE, NONE, NONE, ALL, ALL),
     # Core models SmartBook grants rights on.
     "res.partner": (READ, READ, READ, EDIT, ALL, ALL),
     "res.partner.category": (NONE, NONE, READ, READ, READ, ALL),

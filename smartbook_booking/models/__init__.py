@@ -3,4 +3,10 @@ from . import hr_employee
 from . import smartbook_session
 from . import smartbook_booking
 from . import res_partner
+from . import res_company
+from . import res_config_settings
+from . import smartbook_segment
 from . import smartbook_demo
+from . import account_move_line
+from . import smartbook_booking_invoicing
+from . import res_partner_invoicing

@@ -71,9 +71,7 @@ class SmartbookBooking(models.Model):
         default="backoffice",
         required=True,
     )
-    invoice_id = fields.Many2one(
-        "account.move", string="Invoice", copy=False, readonly=True, index="btree_not_null"
-    )
+    invoice_id = fields.Many2one("account.move", copy=False, readonly=True, index="btree_not_null")
     payment_state = fields.Selection(related="invoice_id.payment_state", string="Payment")
     cancel_reason = fields.Char(tracking=True)
     note = fields.Text(string="Internal Comment")
@@ -296,3 +294,23 @@ class SmartbookBooking(models.Model):
         for employee_id, start, stop in self.env.cr.fetchall():
             busy[employee_id].append((start, stop))
         return busy
+
+    # ------------------------------------------------------------------ repeat
+
+    def action_repeat(self):
+        """A new booking of the same client, service and specialist: only the time is left to pick."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Repeat Booking"),
+            "res_model": "smartbook.booking",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_partner_id": self.partner_id.id,
+                "default_service_id": self.service_id.id,
+                "default_employee_id": self.employee_id.id,
+                "default_channel": "backoffice",
+            },
+        }

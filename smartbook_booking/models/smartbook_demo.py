@@ -52,10 +52,38 @@ class SmartbookDemo(models.AbstractModel):
         employees = self._demo_staff(services)
         self._demo_absences(employees)
         self._demo_sessions(services.filtered("is_group"), employees, history_days, future_days)
-        self._demo_bookings(
-            services.filtered(lambda s: not s.is_group), employees, history_days, future_days, rng
-        )
+        self._demo_bookings(services.filtered(lambda s: not s.is_group), history_days, future_days, rng)
         return employees, services
+
+    @api.model
+    def _demo_own(self, records):
+        """Give generated records of other addons' models an external id of this
+        addon, so that uninstalling it removes them with the rest of its data."""
+        existing = set(
+            self.env["ir.model.data"]
+            .search(
+                [
+                    ("model", "=", records._name),
+                    ("res_id", "in", records.ids),
+                    ("module", "=", "smartbook_booking"),
+                ]
+            )
+            .mapped("res_id")
+        )
+        self.env["ir.model.data"].create(
+            [
+                {
+                    "module": "smartbook_booking",
+                    "name": f"demo_{records._table}_{record.id}",
+                    "model": records._name,
+                    "res_id": record.id,
+                    "noupdate": True,
+                }
+                for record in records
+                if record.id not in existing
+            ]
+        )
+        return records
 
     @api.model
     def _demo_services(self):
@@ -63,11 +91,13 @@ class SmartbookDemo(models.AbstractModel):
         existing = Service.search([("name", "in", [row[0] for row in DEMO_SERVICES])])
         if existing:
             return existing
-        products = self.env["product.product"].create(
-            [
-                {"name": name, "type": "service", "list_price": price}
-                for name, _m, price, _b, _c in DEMO_SERVICES
-            ]
+        products = self._demo_own(
+            self.env["product.product"].create(
+                [
+                    {"name": name, "type": "service", "list_price": price}
+                    for name, _m, price, _b, _c in DEMO_SERVICES
+                ]
+            )
         )
         return Service.create(
             [
@@ -95,7 +125,7 @@ class SmartbookDemo(models.AbstractModel):
             return existing
         calendar = self.env.ref("resource.resource_calendar_std")
         ordered = services.sorted("id")
-        return Employee.create(
+        employees = Employee.create(
             [
                 {
                     "name": name,
@@ -109,6 +139,7 @@ class SmartbookDemo(models.AbstractModel):
                 for index, (name, service_indexes) in enumerate(DEMO_STAFF)
             ]
         )
+        return self._demo_own(employees)
 
     @api.model
     def _demo_absences(self, employees):
@@ -118,7 +149,7 @@ class SmartbookDemo(models.AbstractModel):
         today = fields.Date.context_today(self)
         vacation_start = datetime.combine(today + timedelta(days=14), time(0, 0))
         sick_day = datetime.combine(today - timedelta(days=20), time(0, 0))
-        Leave.create(
+        leaves = Leave.create(
             [
                 {
                     "name": "Vacation",
@@ -138,6 +169,7 @@ class SmartbookDemo(models.AbstractModel):
                 },
             ]
         )
+        self._demo_own(leaves)
 
     @api.model
     def _demo_sessions(self, group_services, employees, history_days, future_days):
@@ -162,7 +194,7 @@ class SmartbookDemo(models.AbstractModel):
         Session.with_context(**BULK_CONTEXT).create(vals_list)
 
     @api.model
-    def _demo_bookings(self, services, employees, history_days, future_days, rng):
+    def _demo_bookings(self, services, history_days, future_days, rng):
         """Back-to-back bookings from each specialist's real free slots, most of
         the past done, some cancelled or no-shows; the future confirmed or draft."""
         clients = self.env["res.partner"].search(

@@ -28,8 +28,8 @@ class SmartbookSession(models.Model):
         [("open", "Open"), ("cancelled", "Cancelled")], default="open", required=True, tracking=True
     )
     booking_ids = fields.One2many("smartbook.booking", "session_id", string="Attendees")
-    seats_taken = fields.Integer(compute="_compute_seats", string="Seats Taken")
-    seats_left = fields.Integer(compute="_compute_seats", string="Seats Left")
+    seats_taken = fields.Integer(compute="_compute_seats")
+    seats_left = fields.Integer(compute="_compute_seats")
 
     _sql_constraints = [
         ("stop_after_start", "check(stop > start)", "A session must end after it starts."),

@@ -3,3 +3,8 @@ from . import test_client_access
 from . import test_client_card
 from . import test_gdpr
 from . import test_tour
+from . import test_segment_tools
+from . import test_segment
+from . import test_client_export
+from . import test_client_import_tools
+from . import test_client_import

@@ -18,6 +18,16 @@ registry.category("web_tour.tours").add("smartbook_crm_client_card_tour", {
             run: "click",
         },
         {
+            content: "Open the Clients menu",
+            trigger: '.o_main_navbar [data-menu-xmlid="smartbook_crm.menu_smartbook_clients_root"]',
+            run: "click",
+        },
+        {
+            content: "Open the client list",
+            trigger: '.dropdown-item[data-menu-xmlid="smartbook_crm.menu_smartbook_clients"]',
+            run: "click",
+        },
+        {
             content: "The client list shows clients",
             trigger: ".o_list_view .o_data_row",
         },

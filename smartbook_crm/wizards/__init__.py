@@ -1,0 +1,2 @@
+from . import smartbook_client_export
+from . import smartbook_client_import
