@@ -25,7 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import ensure_database  # noqa: E402
-from tests.common import query, run_odoo  # noqa: E402
 
 DATABASE = "smartbook_bench_100k"
 CLIENTS = 100_000
@@ -33,14 +32,7 @@ TARGET_MS = 300
 
 
 def open_bench_database(dbname=DATABASE, clients=CLIENTS):
-    """(odoo, registry) of the shared benchmark database, its SmartBook addon
-    updated first when it predates segments and the export."""
-    exists = query("postgres", "SELECT 1 FROM pg_database WHERE datname = %s", [dbname])
-    if exists and not query(dbname, "SELECT 1 FROM ir_model WHERE model = %s", ["smartbook.client.export"]):
-        print(f"updating smartbook_crm in {dbname}...", flush=True)
-        result = run_odoo("server", "-d", dbname, "-u", "smartbook_crm", "--stop-after-init")
-        if result.returncode:
-            sys.exit(f"updating smartbook_crm in {dbname} failed:\n{result.stderr[-4000:]}")
+    """(odoo, registry) of the shared benchmark database, with fresh planner statistics."""
     odoo, registry = ensure_database(dbname, clients)
     with registry.cursor() as cr:
         # Planner statistics as autovacuum keeps them on a live server (it may be

@@ -11,6 +11,7 @@ services and booking history once smartbook_booking has them).
 # A command-line tool: it reports to its user on standard output.
 
 import argparse
+import hashlib
 import os
 import sys
 import time
@@ -19,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.common import ADDONS, drop_database, query, run_odoo  # noqa: E402
+from tests.common import ADDONS, drop_database, execute, query, run_odoo  # noqa: E402
 
 
 def init_database(dbname):
@@ -31,12 +32,41 @@ def init_database(dbname):
         sys.exit(f"installing the addons into {dbname} failed:\n{result.stderr[-4000:]}")
 
 
+def source_fingerprint():
+    """A hash of the addons' files: a benchmark database made with other code is updated."""
+    digest = hashlib.sha256()
+    for path in sorted(path for addon in ADDONS for path in (ROOT / addon).rglob("*") if path.is_file()):
+        if "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def update_if_code_changed(dbname):
+    fingerprint = source_fingerprint()
+    key = "smartbook.bench_source_fingerprint"
+    if query(dbname, "SELECT value FROM ir_config_parameter WHERE key = %s", [key]) == [(fingerprint,)]:
+        return
+    print(f"updating the SmartBook addons in {dbname}...", flush=True)
+    result = run_odoo("server", "-d", dbname, "-u", ",".join(ADDONS), "--stop-after-init")
+    if result.returncode:
+        sys.exit(f"updating the addons in {dbname} failed:\n{result.stderr[-4000:]}")
+    execute(
+        dbname,
+        "INSERT INTO ir_config_parameter (key, value) VALUES (%s, %s)"
+        " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+        [key, fingerprint],
+    )
+
+
 def ensure_database(dbname, clients):
     """Return (odoo, registry) of ``dbname`` holding at least ``clients`` clients,
     creating the database and generating what is missing. Benchmarks share it."""
     exists = query("postgres", "SELECT 1 FROM pg_database WHERE datname = %s", [dbname])
     if not exists:
         init_database(dbname)
+    else:
+        update_if_code_changed(dbname)
     odoo, registry = open_env(dbname)
     with registry.cursor() as cr:  # commits when the block ends without error
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})

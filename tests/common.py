@@ -55,6 +55,12 @@ def throwaway_database(name):
         drop_database(name)
 
 
+def execute(dbname, statement, params=None):
+    with closing(psycopg2.connect(dbname=dbname)) as conn, conn.cursor() as cr:
+        cr.execute(statement, params)
+        conn.commit()
+
+
 def query(dbname, statement, params=None):
     with closing(psycopg2.connect(dbname=dbname)) as conn, conn.cursor() as cr:
         cr.execute(statement, params)

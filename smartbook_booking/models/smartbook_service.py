@@ -155,28 +155,31 @@ class SmartbookService(models.Model):
         window_end = latest + timedelta(seconds=duration + after)
         busy = self.env["smartbook.booking"]._smartbook_busy_intervals(employees, window_start, window_end)
         work, leaves, steps = self._smartbook_work_time(employees, window_start, window_end)
-        slots = []
+        starts = []
         for employee_id in employees.ids:
-            for start in slot_starts(
-                [(to_epoch(start), to_epoch(stop)) for start, stop in work[employee_id]],
-                busy[employee_id] + leaves[employee_id],
-                duration,
-                steps[employee_id] * 60,
-                buffer_before=before,
-                buffer_after=after,
-                earliest=to_epoch(earliest),
-                latest=to_epoch(latest),
-            ):
-                slots.append(
-                    {
-                        "start": from_epoch(start),
-                        "end": from_epoch(start + duration),
-                        "employee_id": employee_id,
-                        "seats_left": None,
-                    }
+            starts.extend(
+                (start, employee_id)
+                for start in slot_starts(
+                    [(to_epoch(start), to_epoch(stop)) for start, stop in work[employee_id]],
+                    busy[employee_id] + leaves[employee_id],
+                    duration,
+                    steps[employee_id] * 60,
+                    buffer_before=before,
+                    buffer_after=after,
+                    earliest=to_epoch(earliest),
+                    latest=to_epoch(latest),
                 )
-        slots.sort(key=lambda slot: (slot["start"], slot["employee_id"]))
-        return slots
+            )
+        starts.sort()
+        return [
+            {
+                "start": from_epoch(start),
+                "end": from_epoch(start + duration),
+                "employee_id": employee_id,
+                "seats_left": None,
+            }
+            for start, employee_id in starts
+        ]
 
     @api.model
     def _smartbook_work_time(self, employees, start, end):
