@@ -53,7 +53,36 @@ class SmartbookDemo(models.AbstractModel):
         self._demo_absences(employees)
         self._demo_sessions(services.filtered("is_group"), employees, history_days, future_days)
         self._demo_bookings(services.filtered(lambda s: not s.is_group), history_days, future_days, rng)
+        self._demo_invoices(rng)
         return employees, services
+
+    @api.model
+    def _demo_invoices(self, rng):
+        """Invoice most past visits, post the invoices and pay most of them, so that
+        the demo shows paid, unpaid and not yet invoiced visits (pending amounts)."""
+        accountant = self.env.ref("base.user_admin")
+        has_sales_journal = self.env["account.journal"].search_count([("type", "=", "sale")], limit=1)
+        if not has_sales_journal or not accountant.has_group("account.group_account_invoice"):
+            return  # no chart of accounts yet: nothing to invoice with
+        Booking = self.env["smartbook.booking"].with_user(accountant).with_context(**BULK_CONTEXT)
+        visits = Booking.search(
+            [
+                ("state", "=", "done"),
+                ("invoice_id", "=", False),
+                ("start", "<", fields.Datetime.now() - timedelta(days=3)),
+            ]
+        )
+        to_invoice = visits.filtered(lambda booking: rng.random() < 0.7)
+        if not to_invoice:
+            return
+        to_invoice.action_create_invoices()
+        invoices = to_invoice.invoice_id
+        invoices.action_post()
+        paid = invoices.filtered(lambda invoice: rng.random() < 0.8)
+        if paid:
+            self.env["account.payment.register"].with_user(accountant).with_context(
+                active_model="account.move", active_ids=paid.ids
+            ).create({"group_payment": False}).action_create_payments()
 
     @api.model
     def _demo_own(self, records):
@@ -91,13 +120,12 @@ class SmartbookDemo(models.AbstractModel):
         existing = Service.search([("name", "in", [row[0] for row in DEMO_SERVICES])])
         if existing:
             return existing
-        products = self._demo_own(
-            self.env["product.product"].create(
-                [
-                    {"name": name, "type": "service", "list_price": price}
-                    for name, _m, price, _b, _c in DEMO_SERVICES
-                ]
-            )
+        # The products stay when SmartBook is uninstalled: invoices refer to them.
+        products = self.env["product.product"].create(
+            [
+                {"name": name, "type": "service", "list_price": price}
+                for name, _m, price, _b, _c in DEMO_SERVICES
+            ]
         )
         return Service.create(
             [
