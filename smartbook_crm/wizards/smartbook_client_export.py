@@ -10,31 +10,19 @@ from odoo.osv import expression
 from odoo.tools import SQL, html2plaintext, split_every
 
 from ..tools.client_export import EXPORT_KEYS, EXPORT_LABELS, join_tags, write_csv, write_xlsx
+from ..tools.client_import import PARTNER_FIELDS
 
 BATCH_SIZE = 5000
 # The client field each export column reads.
 COLUMN_FIELDS = {
-    "name": "name",
-    "first_name": "smartbook_first_name",
-    "last_name": "smartbook_last_name",
-    "phone": "phone",
-    "mobile": "mobile",
-    "email": "email",
-    "birthday": "smartbook_birthday",
-    "gender": "smartbook_gender",
-    "profession": "smartbook_profession",
+    # The import's plain columns, so that an exported file reads back field for field ...
+    **PARTNER_FIELDS,
+    # ... and the columns that need a lookup or a conversion.
     "country": "country_id",
-    "city": "city",
     "source": "smartbook_source_id",
     "tags": "category_id",
     "responsible": "smartbook_user_id",
     "notes": "smartbook_notes",
-    "blacklisted": "smartbook_blacklisted",
-    "blacklist_reason": "smartbook_blacklist_reason",
-    "consent_sms": "smartbook_consent_sms",
-    "consent_telegram": "smartbook_consent_telegram",
-    "consent_email": "smartbook_consent_email",
-    "consent_marketing": "smartbook_consent_marketing",
     "created_on": "create_date",
 }
 # Relational columns: the related model and the field the file shows of it.
