@@ -1,9 +1,8 @@
-# Shared by bin/smartbook-demo and bin/smartbook-test: find the Python that runs
-# Odoo 18.0, check PostgreSQL, and say in one line what is missing.
+# Shared by the SmartBook commands: run the set-up step, then find the Python that
+# runs Odoo 18.0; a missing piece is said in one line (exit status 2).
 # shellcheck shell=bash
 
 SMARTBOOK_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-SMARTBOOK_PYTHON=${SMARTBOOK_PYTHON:-python3}
 SMARTBOOK_ADDONS=smartbook_crm,smartbook_booking,smartbook_messaging,smartbook_website
 export TZ=UTC  # as odoo-bin does: the server computes in UTC
 
@@ -12,17 +11,11 @@ sb_die() {
     exit 2
 }
 
-sb_check_odoo() {
-    command -v "$SMARTBOOK_PYTHON" >/dev/null 2>&1 ||
-        sb_die "no Python at '$SMARTBOOK_PYTHON' (set SMARTBOOK_PYTHON to the Python that runs Odoo 18.0)"
-    "$SMARTBOOK_PYTHON" -c 'import sys, odoo.release as r; sys.exit(r.version_info[0] != 18)' >/dev/null 2>&1 ||
-        sb_die "Odoo 18.0 is not importable from '$SMARTBOOK_PYTHON' (see README: Prerequisites; or set SMARTBOOK_PYTHON)"
-}
-
-# PostgreSQL is found the libpq way: PGHOST, PGPORT, PGUSER, PGPASSWORD, else the local socket.
-sb_check_postgres() {
-    "$SMARTBOOK_PYTHON" -c 'import psycopg2; psycopg2.connect(dbname="postgres").close()' >/dev/null 2>&1 ||
-        sb_die "PostgreSQL is not reachable (start it, or set PGHOST/PGPORT/PGUSER)"
+# The set-up step (bin/smartbook-setup): .venv with Odoo 18.0 and the requirements, PostgreSQL,
+# Chromium with --browser. Quick once done; SMARTBOOK_PYTHON, when set, names an existing Odoo.
+sb_setup() {
+    "$SMARTBOOK_ROOT/bin/smartbook-setup" "$@" || exit $?
+    SMARTBOOK_PYTHON=${SMARTBOOK_PYTHON:-$SMARTBOOK_ROOT/.venv/bin/python}
 }
 
 sb_drop_db() {
