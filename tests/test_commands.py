@@ -44,9 +44,9 @@ def wait_for_login_page(url, server, deadline_seconds=600):
     while time.monotonic() < deadline:
         assert server.poll() is None, "the demo command stopped before serving"
         try:
-            response = requests.get(url, timeout=5)
-        except requests.ConnectionError:
-            response = None  # not listening yet
+            response = requests.get(url, timeout=60)
+        except (requests.ConnectionError, requests.Timeout):
+            response = None  # not listening yet, or still building the page's assets
         if response is not None and response.status_code == 200:
             return response
         time.sleep(2)
