@@ -88,6 +88,15 @@ def test_demo_command_serves_smartbook(tmp_path):
             except subprocess.TimeoutExpired:
                 server.kill()
         assert query(dbname, "SELECT count(*) >= 150 FROM res_partner WHERE smartbook_client") == [(True,)]
+        languages = {code for (code,) in query(dbname, "SELECT code FROM res_lang WHERE active")}
+        assert {"en_US", "es_ES", "pt_BR", "ru_RU", "sv_SE"} <= languages, languages
+        # The client card in Russian reads SmartBook's own translation.
+        label = query(
+            dbname,
+            "SELECT field_description->>'ru_RU' FROM ir_model_fields"
+            " WHERE model = 'res.partner' AND name = 'smartbook_first_name'",
+        )
+        assert label == [("Имя",)], label
         # The demo database also shows that uninstalling keeps nothing back, demo data included.
         uninstall_smartbook(dbname)
         assert_nothing_left(dbname)
