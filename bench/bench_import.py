@@ -1,7 +1,7 @@
 """Client import benchmark: 50,000 clients from CSV and from XLSX, each into a fresh database.
 
-    python3 bench/bench_import.py
-    python3 bench/bench_import.py --rows 5000 --formats csv
+    .venv/bin/python bench/bench_import.py
+    .venv/bin/python bench/bench_import.py --rows 5000 --formats csv
 
 Builds the files from the demo generator (names in five countries, E.164 phones,
 tags, sources, consents) into bench/data/, then for each file re-creates the
@@ -31,18 +31,23 @@ sys.path.insert(0, str(ROOT))
 from bench.generate import init_database, open_env  # noqa: E402
 
 
-def _load_demo_data():
+def _load_tools():
     # The generator is pure Python; importing it through the addon package would
-    # need Odoo's addons path first.
+    # need Odoo's addons path first. The tools folder is loaded as a package of
+    # its own, so that its modules' relative imports work.
+    tools = ROOT / "smartbook_crm" / "tools"
     spec = importlib.util.spec_from_file_location(
-        "demo_data", ROOT / "smartbook_crm" / "tools" / "demo_data.py"
+        "smartbook_crm_tools", tools / "__init__.py", submodule_search_locations=[str(tools)]
     )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    package = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = package
+    spec.loader.exec_module(package)
+    return importlib.import_module(f"{spec.name}.demo_data"), importlib.import_module(
+        f"{spec.name}.personal_data"
+    )
 
 
-demo_data = _load_demo_data()
+demo_data, personal_data = _load_tools()
 
 TARGET_SECONDS = 60
 DATA_DIR = ROOT / "bench" / "data"
@@ -67,7 +72,7 @@ def file_rows(count):
             ", ".join(TAGS[index] for index in row["tag_indices"]),
             SOURCES[row["source_index"]],
             row["blacklisted"],
-            *(row["consents"][channel] for channel in demo_data.CONSENT_CHANNELS),
+            *(row["consents"][channel] for channel in personal_data.CONSENT_CHANNELS),
         ]
 
 

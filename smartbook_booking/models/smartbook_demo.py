@@ -5,6 +5,8 @@ from odoo import api, fields, models
 
 from odoo.addons.smartbook_crm.models.smartbook_demo import BULK_CONTEXT
 
+from .smartbook_booking import IMPORT_HISTORY_KEY
+
 # (name, minutes, price, buffer after, group capacity or 0)
 DEMO_SERVICES = [
     ("Women's Haircut", 60, 45.0, 10, 0),
@@ -224,7 +226,9 @@ class SmartbookDemo(models.AbstractModel):
     @api.model
     def _demo_bookings(self, services, history_days, future_days, rng):
         """Back-to-back bookings from each specialist's real free slots, most of
-        the past done, some cancelled or no-shows; the future confirmed or draft."""
+        the past done, some cancelled or no-shows; the future confirmed or draft.
+        The past comes in as history (``smartbook_import_history``); the future
+        goes through the lifecycle: created, then some cancelled."""
         clients = self.env["res.partner"].search(
             [("smartbook_client", "=", True), ("smartbook_blacklisted", "=", False)]
         )
@@ -238,7 +242,7 @@ class SmartbookDemo(models.AbstractModel):
             # Booked by staff, so no notice or horizon rule: straight from the free time.
             free = service._get_slots_in_window(date_from, date_to, service.employee_ids)
             busy_until = {}
-            vals_list = []
+            history, future, to_cancel = [], [], []
             for slot in free:
                 employee_id = slot["employee_id"]
                 span_start = slot["start"] - timedelta(minutes=service.buffer_before)
@@ -251,15 +255,30 @@ class SmartbookDemo(models.AbstractModel):
                     if past
                     else rng.choices(["confirmed", "draft", "cancelled"], [80, 12, 8])[0]
                 )
-                vals_list.append(
-                    {
-                        "partner_id": rng.choice(clients).id,
-                        "service_id": service.id,
-                        "employee_id": employee_id,
-                        "start": slot["start"],
-                        "state": state,
-                        "cancel_reason": "Client asked to cancel" if state == "cancelled" else False,
-                        "channel": rng.choice(["backoffice", "website", "phone"]),
-                    }
-                )
-            Booking.create(vals_list)
+                channel = rng.choice(["backoffice", "website", "phone"])
+                if (
+                    not past
+                    and channel == "website"
+                    and slot["start"] < now + timedelta(hours=service.min_notice_hours)
+                ):
+                    channel = "phone"  # too soon to have been booked online
+                vals = {
+                    "partner_id": rng.choice(clients).id,
+                    "service_id": service.id,
+                    "employee_id": employee_id,
+                    "start": slot["start"],
+                    "state": state,
+                    "cancel_reason": "Client asked to cancel" if state == "cancelled" else False,
+                    "channel": channel,
+                }
+                if past:
+                    history.append(vals)
+                else:
+                    to_cancel.append(state == "cancelled")
+                    future.append({**vals, "state": "draft" if state == "cancelled" else state})
+            Booking.with_context(**{IMPORT_HISTORY_KEY: True}).create(history)
+            created = Booking.create(future)
+            cancelled = Booking.browse(
+                booking.id for booking, cancel in zip(created, to_cancel, strict=True) if cancel
+            )
+            cancelled.action_cancel(reason="Client asked to cancel")

@@ -6,9 +6,11 @@ from odoo.osv import expression
 
 from odoo.addons.smartbook_crm.tools.segment import local_day_start_utc
 
+from .smartbook_booking import ACTIVE_STATES
+
 # Visit state criteria and the booking states each one stands for.
 VISIT_STATES = {
-    "visit_state_upcoming": ("draft", "confirmed"),
+    "visit_state_upcoming": ACTIVE_STATES,
     "visit_state_done": ("done",),
     "visit_state_no_show": ("no_show",),
     "visit_state_cancelled": ("cancelled",),

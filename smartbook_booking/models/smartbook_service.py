@@ -23,6 +23,7 @@ class SmartbookService(models.Model):
     _description = "Bookable Service"
     _inherit = ["mail.thread"]
     _order = "sequence, name"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True, tracking=True)
     sequence = fields.Integer(default=10)
@@ -34,6 +35,7 @@ class SmartbookService(models.Model):
         required=True,
         domain=[("type", "=", "service")],
         ondelete="restrict",
+        check_company=True,
         help="Gives the price and taxes of the service and is what invoices show.",
     )
     price = fields.Float(related="product_id.lst_price", string="Price", readonly=False)
@@ -52,6 +54,10 @@ class SmartbookService(models.Model):
         "employee_id",
         string="Staff",
         domain=[("smartbook_bookable", "=", True)],
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True
     )
     is_group = fields.Boolean(string="Group Class", help="Booked as seats in scheduled sessions.")
     capacity = fields.Integer(default=1, help="Seats in each session of a group class.")
@@ -97,13 +103,15 @@ class SmartbookService(models.Model):
 
     def _smartbook_bookable_employees(self, employee_ids=None):
         """The active, bookable staff of this service (optionally among
-        ``employee_ids``), in one query: no employee record is read."""
+        ``employee_ids``) who work for the service's company, in one query: no
+        employee record is read."""
         self.ensure_one()
         self.env.cr.execute(
             """
             SELECT e.id
               FROM smartbook_service_hr_employee_rel rel
-              JOIN hr_employee e ON e.id = rel.employee_id
+              JOIN smartbook_service s ON s.id = rel.service_id
+              JOIN hr_employee e ON e.id = rel.employee_id AND e.company_id = s.company_id
              WHERE rel.service_id = %s AND e.smartbook_bookable AND e.active
                AND (%s::int[] IS NULL OR e.id = ANY(%s::int[]))
              ORDER BY e.id
@@ -154,7 +162,11 @@ class SmartbookService(models.Model):
         window_start = earliest - timedelta(seconds=before)
         window_end = latest + timedelta(seconds=duration + after)
         busy = self.env["smartbook.booking"]._smartbook_busy_intervals(employees, window_start, window_end)
-        work, leaves, steps = self._smartbook_work_time(employees, window_start, window_end)
+        # Working intervals from a day earlier: clipped at the window's start, one
+        # would shift the grid of slot starts (``earliest`` does the cutting).
+        work, leaves, steps = self._smartbook_work_time(
+            employees, window_start - timedelta(days=1), window_end
+        )
         starts = []
         for employee_id in employees.ids:
             starts.extend(
@@ -238,10 +250,10 @@ class SmartbookService(models.Model):
             work[employee_id] = expanded[key]
             steps[employee_id] = step
             for leave_resource, leave_calendar, leave_company, date_from, date_to in all_leaves:
-                if leave_resource == resource_id or (
-                    leave_resource is None
-                    and leave_calendar in (None, calendar_id)
-                    and leave_company == company_id
+                # As _leave_intervals_batch: leaves of this calendar (or of none), the
+                # resource's own or, for public holidays, its company's.
+                if leave_calendar in (None, calendar_id) and (
+                    leave_resource == resource_id or (leave_resource is None and leave_company == company_id)
                 ):
                     leaves[employee_id].append((date_from, date_to))
         return work, leaves, steps

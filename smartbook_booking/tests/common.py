@@ -35,7 +35,11 @@ class SmartbookBookingCase(TransactionCase):
                 "user_id": cls.user_specialist.id,
             }
         )
-        cls.product = cls.env["product.product"].create({"name": "Cut", "type": "service", "list_price": 30})
+        # No tax, whatever the database's default sales tax: prices are what the tests
+        # add up (tests of taxes set them on purpose).
+        cls.product = cls.env["product.product"].create(
+            {"name": "Cut", "type": "service", "list_price": 30, "taxes_id": [(5, 0, 0)]}
+        )
         cls.service = cls.env["smartbook.service"].create(
             {
                 "name": "Test Cut",
@@ -50,6 +54,23 @@ class SmartbookBookingCase(TransactionCase):
         cls.client = cls.env["res.partner"].create({"name": "Booking Client", "smartbook_client": True})
         today = datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
         cls.day = today + timedelta(days=7 - today.weekday())  # next Monday, 00:00 UTC
+
+    @classmethod
+    def _create_specialist(cls, login, name="Other Specialist"):
+        """Another bookable specialist with a SmartBook Employee login, performing the
+        test service on the same hours: (user, employee)."""
+        user = new_test_user(cls.env, login=login, groups="smartbook_crm.group_smartbook_employee")
+        employee = cls.env["hr.employee"].create(
+            {
+                "name": name,
+                "resource_calendar_id": cls.calendar.id,
+                "tz": "UTC",
+                "smartbook_bookable": True,
+                "user_id": user.id,
+            }
+        )
+        cls.service.employee_ids |= employee
+        return user, employee
 
     def at(self, hour, minute=0):
         return self.day + timedelta(hours=hour, minutes=minute)

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests.common import tagged
 
@@ -46,7 +47,10 @@ class TestFreeSlots(SmartbookBookingCase):
 
     def test_every_slot_is_bookable(self):
         self.book(11)
-        for slot in self.service.get_free_slots(self.day, self.day + timedelta(days=1)):
+        slots = self.service.get_free_slots(self.day, self.day + timedelta(days=1))
+        # 9:00, 9:30, then from 12:30 (after 11:00-12:00 and its cleaning) to 15:30
+        self.assertEqual(len(slots), 9, "a free day but for one booking: slots must come back")
+        for slot in slots:
             with self.env.cr.savepoint() as savepoint:
                 self.env["smartbook.booking"].create(
                     {
@@ -60,6 +64,25 @@ class TestFreeSlots(SmartbookBookingCase):
 
     def test_notice_and_horizon(self):
         self.service.min_notice_hours = 24 * 365
+        self.assertEqual(self.free_hours(), [])
+        # Notice: nothing before now + notice, the rest of the day still offered.
+        now = fields.Datetime.now()
+        self.service.min_notice_hours = int((self.at(12) - now).total_seconds() // 3600) + 1
+        earliest = now + timedelta(hours=self.service.min_notice_hours)
+        hours = self.free_hours()
+        self.assertNotIn("09:00", hours)
+        self.assertIn("15:30", hours)
+        slots = self.service.get_free_slots(self.day, self.day + timedelta(days=1))
+        self.assertTrue(all(slot["start"] >= earliest for slot in slots))
+        # Horizon: nothing from now + horizon on, though the asked window goes further.
+        self.service.min_notice_hours = 0
+        self.service.max_days_ahead = 10
+        latest = now + timedelta(days=10)
+        slots = self.service.get_free_slots(self.day, self.day + timedelta(days=30))
+        self.assertTrue(slots)
+        self.assertTrue(all(slot["start"] < latest for slot in slots))
+        self.assertGreater(max(slot["start"] for slot in slots), latest - timedelta(days=1))
+        self.service.max_days_ahead = 0
         self.assertEqual(self.free_hours(), [])
 
 

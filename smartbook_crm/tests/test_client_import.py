@@ -2,15 +2,18 @@ import base64
 import csv
 import io
 from datetime import date
+from unittest.mock import patch
 
 import openpyxl
 
-from odoo.exceptions import UserError, ValidationError
+from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests.common import tagged
 
-from ..models.smartbook_demo import DEMO_TAGS
+from ..models.smartbook_demo import BULK_CONTEXT, DEMO_TAGS
 from ..tools.client_import import CONSENT_KEYS
 from ..tools.demo_data import client_rows
+from ..wizards.client_bulk_create import ClientBulkCreator
 from .common import SmartbookCrmCase
 
 
@@ -231,25 +234,69 @@ class TestClientImport(SmartbookCrmCase):
         self.assertEqual(base64.b64decode(attachment.datas), base64.b64decode(wizard.error_file))
 
     def test_row_failing_in_the_database_does_not_stop_its_batch(self):
-        original = type(self.env["res.partner"])._smartbook_normalize_vals
-
-        def normalize_vals(partner, vals):
-            if vals.get("name") == "Refused By The Database":
-                raise ValidationError(partner.env._("Refused by a constraint."))
-            return original(partner, vals)
-
-        self.patch(type(self.env["res.partner"]), "_smartbook_normalize_vals", normalize_vals)
+        # A real constraint of the database, for this test's transaction only: the
+        # import's own checks pass the row, PostgreSQL refuses it.
+        self.env.cr.execute(
+            "ALTER TABLE res_partner ADD CONSTRAINT smartbook_test_refused_name "
+            "CHECK (name <> 'Refused By The Database') NOT VALID"
+        )
         rows = [
-            ["Before", "+34612000011"],
-            ["Refused By The Database", "+34612000012"],
-            ["After", "+34612000013"],
+            ["Before", "+34612000011", "1", "VIP"],
+            ["Refused By The Database", "+34612000012", "1", "VIP"],
+            ["After", "+34612000013", "1", "VIP"],
         ]
-        wizard = self._import(csv_bytes(["Name", "Phone"], rows))
+        consent_logs = self.env["smartbook.consent.log"].search_count([])
+        wizard = self._import(csv_bytes(["Name", "Phone", "SMS Consent", "Tags"], rows))
         self.assertEqual(self._counts(wizard), (2, 0, 0, 1))
         self.assertTrue(self._by_phone("+34612000011"))
         self.assertTrue(self._by_phone("+34612000013"))
+        # Nothing of the refused row is written: no client, no consent, no tag link.
         self.assertFalse(self._by_phone("+34612000012"))
-        self.assertIn("<td>3</td><td>Refused by a constraint.</td>", wizard.error_html)
+        self.assertFalse(self.Partner.search([("name", "=", "Refused By The Database")]))
+        self.assertEqual(self.env["smartbook.consent.log"].search_count([]), consent_logs + 2)
+        self.assertEqual(
+            set(self.tag_vip.partner_ids.mapped("name")) & {"Before", "After", "Refused By The Database"},
+            {"Before", "After"},
+        )
+        self.assertIn(
+            "<td>3</td><td>The database refused the row, nothing of it was imported:", wizard.error_html
+        )
+        self.assertIn("smartbook_test_refused_name", wizard.error_html)
+        report = list(csv.reader(io.StringIO(base64.b64decode(wizard.error_file).decode("utf-8-sig"))))
+        self.assertEqual([line[0] for line in report[1:]], ["3"])
+        self.assertEqual(report[1][2:], rows[1])
+
+    def test_sizes_limited(self):
+        huge = "A" * (10 * 1024 * 1024)
+        rows = [
+            ["Fine", "+34612000021", ""],
+            [huge, "+34612000022", ""],
+            ["N" * 129, "+34612000023", ""],
+            ["Long Notes", "+34612000024", "x" * 4001],
+            ["Max Name " + "n" * 119, "+34612000025", "y" * 4000],
+        ]
+        before = self._client_count()
+        wizard = self._import(csv_bytes(["Name", "Phone", "Notes"], rows))
+        self.assertEqual(self._counts(wizard), (2, 0, 0, 3))
+        self.assertEqual(self._client_count(), before + 2)
+        self.assertFalse(self._by_phone("+34612000022") | self._by_phone("+34612000023"))
+        self.assertFalse(self._by_phone("+34612000024"))
+        self.assertEqual(len(self._by_phone("+34612000025").name), 128)
+        self.assertIn(
+            "<td>3</td><td>Column Name holds 10485760 characters: at most 128 are imported. Shorten it.</td>",
+            wizard.error_html,
+        )
+        self.assertIn("<td>4</td><td>Column Name holds 129 characters", wizard.error_html)
+        self.assertIn("<td>5</td><td>Column Notes holds 4001 characters: at most 4000", wizard.error_html)
+        self.assertLess(len(wizard.preview_html), 10_000, "the preview cuts long cells")
+
+    def test_file_size_limited(self):
+        data = csv_bytes(["Name", "Notes"], [["Ana", "x" * 1000]] * (33 * 1024))
+        self.assertGreater(len(data), 32 * 1024 * 1024)
+        before = self._client_count()
+        with self.assertRaisesRegex(UserError, "files of at most 32 MB"):
+            self._wizard(data)
+        self.assertEqual(self._client_count(), before)
 
     def test_default_country_for_phones(self):
         rows = [["Elsa", "070-111 00 21", ""], ["Lucía", "611 100 022", "ES"], ["Ann", "+1 415 555 0123", ""]]
@@ -362,13 +409,15 @@ class TestClientImport(SmartbookCrmCase):
         self.assertEqual(eva.category_id, self.tag_imported)
         self.assertEqual(ana.smartbook_source_id.name, "Instagram")
 
-    def test_unknown_tags_created_by_admin_only(self):
+    def test_unknown_tags_created_by_who_may(self):
         Category = self.env["res.partner.category"]
         data = csv_bytes(["Name", "Phone", "Tags"], [["Ana", "+34612000071", "VIP, Brand New Tag"]])
-        wizard = self._wizard(data)
-        wizard.action_import()
-        self.assertEqual(self._counts(wizard), (0, 0, 0, 1))
-        self.assertIn("There is no tag Brand New Tag", wizard.error_html)
+        # Who may add tags is the security rules' decision; who may not gets a row error.
+        if not Category.with_user(self.user_manager).has_access("create"):
+            wizard = self._wizard(data)
+            wizard.action_import()
+            self.assertEqual(self._counts(wizard), (0, 0, 0, 1))
+            self.assertIn("There is no tag Brand New Tag", wizard.error_html)
         wizard = self._wizard(data, user=self.user_admin)
         wizard.action_check()
         self.assertFalse(Category.search([("name", "=", "Brand New Tag")]), "a dry run creates no tag")
@@ -473,3 +522,78 @@ class TestClientImport(SmartbookCrmCase):
         self.assertEqual(self._counts(again), (0, 1000, 0, 0))
         self.assertEqual(self._client_count(), before + 1000)
         self.assertEqual(snapshot(), expected)
+
+    # ------------------------------------------------------------------ fast path
+
+    def test_bulk_created_client_equals_orm_created_one(self):
+        vals = {
+            "smartbook_client": True,
+            "user_id": False,
+            "smartbook_first_name": "Bulk",
+            "smartbook_last_name": "Ana",
+            "phone": "612 000 031",
+            "email": "Bulk.Ana@Example.es",
+            "smartbook_birthday": date(1991, 2, 3),
+            "smartbook_gender": "female",
+            "smartbook_profession": "Nurse",
+            "city": "Sevilla",
+            "country_id": self.spain.id,
+            "smartbook_source_id": self.env["smartbook.source"].search([], limit=1).id,
+            "smartbook_user_id": self.user_employee.id,
+            "smartbook_notes": "<p>Likes tea</p>",
+            "smartbook_blacklisted": True,
+            "smartbook_blacklist_reason": "No-shows",
+            "smartbook_consent_sms": True,
+            "smartbook_consent_marketing": True,
+            "category_id": [Command.link(self.tag_vip.id), Command.link(self.tag_imported.id)],
+        }
+        Partner = self.env["res.partner"].with_context(**BULK_CONTEXT)
+        [bulk_id] = ClientBulkCreator(Partner).create_clients([vals])
+        orm = Partner.create(dict(vals))
+        self.env.flush_all()
+        self.env.invalidate_all()
+        bulk = self.Partner.browse(bulk_id)
+        self.assertEqual(bulk.name, "Bulk Ana")
+        self.assertEqual(bulk.commercial_partner_id, bulk)
+        self.assertEqual(orm.commercial_partner_id, orm)
+        compared = 0
+        for name, field in Partner._fields.items():
+            if not field.store or name in ("id", "commercial_partner_id"):
+                continue
+            with self.subTest(field=name):
+                if field.type == "one2many":
+                    self.assertEqual(len(bulk[name]), len(orm[name]))
+                elif field.type in ("many2one", "many2many"):
+                    self.assertEqual(bulk[name].ids, orm[name].ids)
+                else:
+                    self.assertEqual(bulk[name], orm[name])
+                compared += 1
+        self.assertGreater(compared, 100, "every stored field of res.partner, from every addon")
+        self.assertEqual(
+            bulk.smartbook_consent_log_ids.mapped("channel"), orm.smartbook_consent_log_ids.mapped("channel")
+        )
+        self.assertEqual(sorted(bulk.smartbook_consent_log_ids.mapped("channel")), ["marketing", "sms"])
+        self.assertEqual(self.tag_vip.partner_ids & (bulk | orm), bulk | orm)
+        self.assertEqual(
+            self.Partner.search(
+                [("phone", "=", "+34612000031"), ("email_normalized", "=", "bulk.ana@example.es")]
+            ),
+            bulk | orm,
+        )
+        self.assertEqual(self.Partner.name_search("Bulk An")[0][1], "Bulk Ana")
+
+    def test_import_takes_the_fast_path(self):
+        rows = [["Fast One", "+34612000041", "fast.one@example.es", "VIP"], ["Fast Two", "", "", ""]]
+        before = self._client_count()
+        # A spy, not a replacement: the real fast path runs.
+        with patch.object(
+            ClientBulkCreator, "create_clients", autospec=True, side_effect=ClientBulkCreator.create_clients
+        ) as spy:
+            wizard = self._import(csv_bytes(["Name", "Phone", "Email", "Tags"], rows))
+        self.assertEqual(spy.call_count, 1)
+        self.assertEqual(self._counts(wizard), (2, 0, 0, 0))
+        self.assertFalse(wizard.error_html)
+        self.assertEqual(self._client_count(), before + 2)
+        fast_one = self.Partner.search([("name", "=", "Fast One")])
+        self.assertEqual((fast_one.phone, fast_one.category_id), ("+34612000041", self.tag_vip))
+        self.assertTrue(self.Partner.search([("display_name", "ilike", "Fast Two")]))

