@@ -3,7 +3,7 @@
 {
     "name": "SmartBook Bookings",
     "summary": "Services, staff schedules, free slots, bookings, group classes, invoicing",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/SmartBook",
     "website": "https://github.com/smartbook/smartbook",
     "author": "SmartBook",
@@ -16,6 +16,7 @@
         "views/smartbook_service_views.xml",
         "views/smartbook_session_views.xml",
         "views/smartbook_booking_views.xml",
+        "views/smartbook_schedule_board_views.xml",
         "views/hr_employee_views.xml",
         "views/res_partner_views.xml",
         "views/smartbook_session_generator_views.xml",
@@ -30,4 +31,12 @@
     "demo": [
         "demo/smartbook_booking_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "smartbook_booking/static/src/schedule_board/*",
+        ],
+        "web.assets_tests": [
+            "smartbook_booking/static/tests/tours/*.js",
+        ],
+    },
 }

@@ -16,6 +16,7 @@
         "security/ir.model.access.csv",
         "security/smartbook_crm_security.xml",
         "data/smartbook_source_data.xml",
+        "wizards/smartbook_gdpr_erase_views.xml",
         "views/res_partner_views.xml",
         "views/smartbook_source_views.xml",
         "views/smartbook_client_photo_views.xml",

@@ -2,6 +2,7 @@ from . import smartbook_service
 from . import hr_employee
 from . import smartbook_session
 from . import smartbook_booking
+from . import smartbook_booking_board
 from . import res_partner
 from . import res_company
 from . import res_config_settings

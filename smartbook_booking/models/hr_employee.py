@@ -43,3 +43,25 @@ class HrEmployee(models.Model):
         for employee in self:
             if employee.smartbook_bookable and not employee.smartbook_slug and employee.name:
                 employee.smartbook_slug = slugify(employee.name)
+
+    def action_smartbook_leaves(self):
+        """This specialist's time off, and the public holidays of their working hours."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Time Off of %(specialist)s", specialist=self.name),
+            "res_model": "resource.calendar.leaves",
+            "view_mode": "list,form",
+            "domain": [
+                "|",
+                ("resource_id", "=", self.resource_id.id),
+                "&",
+                ("resource_id", "=", False),
+                ("calendar_id", "in", [False, self.resource_calendar_id.id]),
+            ],
+            "context": {
+                "default_resource_id": self.resource_id.id,
+                "default_calendar_id": self.resource_calendar_id.id,
+                "default_company_id": self.company_id.id,
+            },
+        }

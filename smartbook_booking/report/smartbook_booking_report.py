@@ -3,6 +3,8 @@ from odoo.tools import SQL
 
 from odoo.addons.account.models.account_move import PAYMENT_STATE_SELECTION
 
+from ..models.smartbook_booking import PAST_VISIT_STATES
+
 
 def booking_selection(field_name):
     """The (translated) choices of a booking's selection field, kept in one place."""
@@ -35,13 +37,23 @@ class SmartbookBookingReport(models.Model):
     payment_state = fields.Selection(PAYMENT_STATE_SELECTION, string="Payment", readonly=True)
     booked_hours = fields.Float(readonly=True)
     price = fields.Monetary(string="Booked Value", readonly=True)
-    revenue = fields.Monetary(readonly=True, help="The price of done bookings.")
+    # The money of the booking as smartbook.booking's _smartbook_money_query says it
+    # (taxes included; revenue = paid + pending), the client card's very figures.
+    revenue = fields.Monetary(
+        readonly=True, help="Done visits, taxes included as invoiced: the paid plus the pending amount."
+    )
     pending_amount = fields.Monetary(
         readonly=True,
-        help="Booked or invoiced and not paid yet: the price of booked and done bookings without a"
-        " posted invoice, or the booking's share of what remains to pay on its posted invoice.",
+        help="Done visits not paid yet, taxes included: the visit's share of what remains due on its"
+        " invoice, or all of it when not invoiced yet.",
     )
-    paid_amount = fields.Monetary(readonly=True)
+    paid_amount = fields.Monetary(
+        readonly=True, help="What was paid for done visits, taxes included: the paid part of their invoices."
+    )
+    upcoming_amount = fields.Monetary(
+        readonly=True,
+        help="Confirmed bookings still to come, taxes included. Never part of the pending amount.",
+    )
     visit_count = fields.Integer(
         string="Expected Visits", readonly=True, help="Bookings that are done or a no-show."
     )
@@ -71,10 +83,11 @@ class SmartbookBookingReport(models.Model):
                    CASE WHEN m.state = 'posted' THEN m.payment_state END AS payment_state,
                    EXTRACT(EPOCH FROM b.stop - b.start) / 3600.0 AS booked_hours,
                    b.price,
-                   CASE WHEN b.state = 'done' THEN b.price ELSE 0 END AS revenue,
+                   money.revenue,
                    money.pending_amount,
                    money.paid_amount,
-                   CASE WHEN b.state IN ('done', 'no_show') THEN 1 ELSE 0 END AS visit_count,
+                   money.upcoming_amount,
+                   CASE WHEN b.state IN %s THEN 1 ELSE 0 END AS visit_count,
                    CASE WHEN b.state = 'no_show' THEN 1 ELSE 0 END AS no_show_count,
                    -- NULL outside done and no-show: the average ignores it.
                    CASE WHEN b.state = 'no_show' THEN 100.0 WHEN b.state = 'done' THEN 0.0 END AS no_show_rate
@@ -82,6 +95,7 @@ class SmartbookBookingReport(models.Model):
               LEFT JOIN account_move m ON m.id = b.invoice_id
               JOIN (%s) money ON money.booking_id = b.id
             """,
+            PAST_VISIT_STATES,
             self.env["smartbook.booking"]._smartbook_money_query(),
         )
 

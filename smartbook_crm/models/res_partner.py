@@ -2,68 +2,22 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import html2plaintext
 
 from ..tools.gdpr import personal_data_json, personal_data_xlsx
+from ..tools.personal_data import CONSENT_CHANNELS, PERSONAL_FIELDS, consent_field, erased_fields
 from ..tools.phone import InvalidPhone, format_phone, normalize_phone
 
 _logger = logging.getLogger(__name__)
 
-# What erasure blanks on the client: identity, contact, address and everything
-# SmartBook keeps about the person. Accounting keeps its documents and amounts.
-ERASED_FIELDS = (
-    "smartbook_first_name",
-    "smartbook_last_name",
-    "email",
-    "phone",
-    "mobile",
-    "street",
-    "street2",
-    "zip",
-    "city",
-    "state_id",
-    "website",
-    "function",
-    "vat",
-    "comment",
-    "image_1920",
-    "smartbook_birthday",
-    "smartbook_gender",
-    "smartbook_profession",
-    "smartbook_notes",
-    "smartbook_blacklist_reason",
-    "telegram_chat_id",
-    "category_id",
-)
-CLIENT_EXPORT_FIELDS = (
-    "name",
-    "smartbook_first_name",
-    "smartbook_last_name",
-    "email",
-    "phone",
-    "mobile",
-    "street",
-    "street2",
-    "zip",
-    "city",
-    "country_id",
-    "vat",
-    "smartbook_birthday",
-    "smartbook_gender",
-    "smartbook_profession",
-    "smartbook_source_id",
-    "category_id",
-    "smartbook_notes",
-    "smartbook_blacklisted",
-    "smartbook_blacklist_reason",
-    "smartbook_consent_sms",
-    "smartbook_consent_telegram",
-    "smartbook_consent_email",
-    "smartbook_consent_marketing",
-    "create_date",
-)
-CONSENT_CHANNELS = ("sms", "telegram", "email", "marketing")
 PHONE_FIELDS = ("phone", "mobile")
 NORMALIZED_FIELDS = (*PHONE_FIELDS, "smartbook_first_name", "smartbook_last_name")
+# What the business knows about a client beyond what an invoice shows is for SmartBook
+# staff only: an accountant or any other internal user sees the contact, not this.
+CLIENT_CARD_GROUP = "smartbook_crm.group_smartbook_employee"
+# The contact fields whose changes a client's chatter shows, beside SmartBook's own:
+# settings other apps compute behind the scenes (e-invoicing addresses...) stay silent.
+CLIENT_TRACKED_FIELDS = frozenset({"name", "email", "phone", "mobile", "parent_id", "vat", "user_id"})
 
 
 class ResPartner(models.Model):
@@ -77,17 +31,19 @@ class ResPartner(models.Model):
     )
     smartbook_first_name = fields.Char(string="First Name")
     smartbook_last_name = fields.Char(string="Last Name")
-    smartbook_birthday = fields.Date(string="Birthday", index="btree_not_null")
+    smartbook_birthday = fields.Date(string="Birthday", index="btree_not_null", groups=CLIENT_CARD_GROUP)
     smartbook_gender = fields.Selection(
         [("female", "Female"), ("male", "Male"), ("other", "Other")],
         string="Client Gender",
+        groups=CLIENT_CARD_GROUP,
     )
-    smartbook_profession = fields.Char(string="Profession")
+    smartbook_profession = fields.Char(string="Profession", groups=CLIENT_CARD_GROUP)
     smartbook_source_id = fields.Many2one(
         "smartbook.source",
         string="Source",
         index="btree_not_null",
         help="How the client found the business.",
+        groups=CLIENT_CARD_GROUP,
     )
     smartbook_user_id = fields.Many2one(
         "res.users",
@@ -96,28 +52,43 @@ class ResPartner(models.Model):
         domain=[("share", "=", False)],
         help="The staff member in charge of this client; an employee sees the clients "
         "they are responsible for.",
+        groups=CLIENT_CARD_GROUP,
     )
     smartbook_notes = fields.Html(
         string="Internal Notes",
         help="Allergies, preferences, colour formulas: what staff must know.",
+        groups=CLIENT_CARD_GROUP,
     )
     smartbook_blacklisted = fields.Boolean(
         string="Cannot Book",
         tracking=True,
-        help="A blacklisted client cannot book, neither online nor from the backend.",
+        help="The client cannot book, neither online nor from the backend. Not the SMS opt-out "
+        "of the phone number, which only stops text messages.",
+        groups=CLIENT_CARD_GROUP,
     )
-    smartbook_blacklist_reason = fields.Char(string="Blacklist Reason", tracking=True)
-    smartbook_consent_sms = fields.Boolean(string="SMS Consent")
-    smartbook_consent_telegram = fields.Boolean(string="Telegram Consent")
-    smartbook_consent_email = fields.Boolean(string="Email Consent")
-    smartbook_consent_marketing = fields.Boolean(string="Marketing Consent")
+    smartbook_blacklist_reason = fields.Char(
+        string="Why They Cannot Book", tracking=True, groups=CLIENT_CARD_GROUP
+    )
+    smartbook_consent_sms = fields.Boolean(string="SMS Consent", groups=CLIENT_CARD_GROUP)
+    smartbook_consent_telegram = fields.Boolean(string="Telegram Consent", groups=CLIENT_CARD_GROUP)
+    smartbook_consent_email = fields.Boolean(string="Email Consent", groups=CLIENT_CARD_GROUP)
+    smartbook_consent_marketing = fields.Boolean(string="Marketing Consent", groups=CLIENT_CARD_GROUP)
     smartbook_consent_log_ids = fields.One2many(
-        "smartbook.consent.log", "partner_id", string="Consent History", readonly=True
+        "smartbook.consent.log",
+        "partner_id",
+        string="Consent History",
+        readonly=True,
+        groups=CLIENT_CARD_GROUP,
     )
-    smartbook_photo_ids = fields.One2many("smartbook.client.photo", "partner_id", string="Photos")
-    smartbook_photo_count = fields.Integer(compute="_compute_smartbook_photo_count", string="Photo Count")
+    smartbook_photo_ids = fields.One2many(
+        "smartbook.client.photo", "partner_id", string="Photos", groups=CLIENT_CARD_GROUP
+    )
+    smartbook_photo_count = fields.Integer(
+        compute="_compute_smartbook_photo_count", string="Photo Count", groups=CLIENT_CARD_GROUP
+    )
     smartbook_phone_display = fields.Char(
         compute="_compute_smartbook_phone_display",
+        inverse="_inverse_smartbook_phone_display",
         string="Phone (national)",
         help="The phone in the national format of the company's country.",
     )
@@ -126,6 +97,7 @@ class ResPartner(models.Model):
         compute="_compute_smartbook_duplicate_ids",
         string="Possible Duplicates",
         help="Other clients with the same phone number or e-mail address.",
+        groups=CLIENT_CARD_GROUP,
     )
     smartbook_erased = fields.Boolean(string="Personal Data Erased", readonly=True, copy=False)
     telegram_chat_id = fields.Char(
@@ -152,6 +124,20 @@ class ResPartner(models.Model):
         home_country = self.env.company.country_id.code
         for partner in self:
             partner.smartbook_phone_display = format_phone(partner.phone, home_country)
+
+    def _inverse_smartbook_phone_display(self):
+        # The card edits the phone as it shows it; write() stores it in E.164.
+        home_country = self.env.company.country_id.code
+        for partner in self:
+            if (partner.smartbook_phone_display or "") != format_phone(partner.phone, home_country):
+                partner.phone = partner.smartbook_phone_display or False
+
+    @api.onchange("smartbook_first_name", "smartbook_last_name")
+    def _onchange_smartbook_name_parts(self):
+        # What write() does on save, shown while typing.
+        parts = [part.strip() for part in (self.smartbook_first_name, self.smartbook_last_name) if part]
+        if parts:
+            self.name = " ".join(parts)
 
     @api.depends("phone", "mobile", "email")
     def _compute_smartbook_duplicate_ids(self):
@@ -236,6 +222,19 @@ class ResPartner(models.Model):
         }
         return messages[error.reason]
 
+    def _smartbook_check_unticking_client(self):
+        """A client who stops being one becomes a plain contact that every internal
+        user sees: only a manager, who sees every client anyway, decides that."""
+        if self.env.su or self.env.user.has_group("smartbook_crm.group_smartbook_manager"):
+            return
+        if self.filtered("smartbook_client"):
+            raise AccessError(
+                self.env._(
+                    'Only SmartBook managers can untick "Is a Client": the contact would '
+                    "then be visible to all staff."
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         default_client = self.env.context.get("default_smartbook_client")
@@ -248,16 +247,16 @@ class ResPartner(models.Model):
                 (partner.id, channel, True)
                 for partner, vals in zip(partners, vals_list, strict=True)
                 for channel in CONSENT_CHANNELS
-                if vals.get(f"smartbook_consent_{channel}")
+                if vals.get(consent_field(channel))
             ]
         )
         return partners
 
     def write(self, vals):
+        if "smartbook_client" in vals and not vals["smartbook_client"]:
+            self._smartbook_check_unticking_client()
         consent_fields = [
-            f"smartbook_consent_{channel}"
-            for channel in CONSENT_CHANNELS
-            if f"smartbook_consent_{channel}" in vals
+            consent_field(channel) for channel in CONSENT_CHANNELS if consent_field(channel) in vals
         ]
         previous = {partner.id: {name: partner[name] for name in consent_fields} for partner in self}
         clients = self.browse()
@@ -280,6 +279,15 @@ class ResPartner(models.Model):
         )
         return True
 
+    def _mail_track(self, tracked_fields, initial_values):
+        if self.smartbook_client:
+            tracked_fields = {
+                name: description
+                for name, description in tracked_fields.items()
+                if name in CLIENT_TRACKED_FIELDS or name.startswith("smartbook_")
+            }
+        return super()._mail_track(tracked_fields, initial_values)
+
     # ------------------------------------------------------------------ actions
 
     def action_smartbook_merge_duplicates(self):
@@ -300,6 +308,16 @@ class ResPartner(models.Model):
             },
         }
 
+    def action_smartbook_open_client_card(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("smartbook_crm.res_partner_action_client")
+        action.update(
+            res_id=self.id,
+            view_mode="form",
+            views=[(self.env.ref("smartbook_crm.res_partner_view_form_client").id, "form")],
+        )
+        return action
+
     def action_smartbook_photos(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("smartbook_crm.smartbook_client_photo_action")
@@ -313,13 +331,33 @@ class ResPartner(models.Model):
         if not self.env.user.has_group("smartbook_crm.group_smartbook_manager"):
             raise AccessError(self.env._("Only SmartBook managers handle personal data requests."))
 
+    @api.model
+    def _smartbook_personal_fields(self):
+        """The client fields holding personal data, in export order: the access
+        export reads them all; other addons add theirs."""
+        return list(PERSONAL_FIELDS)
+
+    @api.model
+    def _smartbook_erased_fields(self):
+        """The personal fields erasure blanks: all but those it must keep."""
+        return list(erased_fields(self._smartbook_personal_fields()))
+
     def _smartbook_personal_data(self):
         """Sections of personal data held about this client; other addons add theirs."""
         self.ensure_one()
-        client = self.read(list(CLIENT_EXPORT_FIELDS))[0]
-        for name in ("country_id", "smartbook_source_id"):
-            client[name] = client[name] and client[name][1]
-        client["category_id"] = ", ".join(self.category_id.mapped("name"))
+        names = [name for name in self._smartbook_personal_fields() if name in self._fields]
+        client = self.read(names)[0]
+        for name in names:
+            field = self._fields[name]
+            if field.type == "many2one":
+                client[name] = client[name] and client[name][1]
+            elif field.type in ("many2many", "one2many"):
+                client[name] = ", ".join(self[name].mapped("display_name"))
+            elif field.type == "binary":
+                # A picture is not text: the file says there is one.
+                client[name] = bool(client[name])
+            elif field.type == "html":
+                client[name] = html2plaintext(client[name]) if client[name] else False
         return {
             "client": [client],
             "consents": [
@@ -368,18 +406,19 @@ class ResPartner(models.Model):
         if self.user_ids:
             raise UserError(self.env._("A contact linked to a user account cannot be erased here."))
         clients = self.sudo()
-        vals = {name: False for name in ERASED_FIELDS if name in self._fields}
-        vals["category_id"] = [fields.Command.clear()]
+        vals = {}
+        for name in self._smartbook_erased_fields():
+            field = self._fields.get(name)
+            if field and field.type in ("many2many", "one2many"):
+                vals[name] = [fields.Command.clear()]
+            elif field:
+                vals[name] = False
         for client in clients:
             client.with_context(tracking_disable=True).write(
                 {
                     **vals,
                     "name": self.env._("Erased client #%(id)s", id=client.id),
                     "smartbook_erased": True,
-                    "smartbook_consent_sms": False,
-                    "smartbook_consent_telegram": False,
-                    "smartbook_consent_email": False,
-                    "smartbook_consent_marketing": False,
                     "active": False,
                 }
             )

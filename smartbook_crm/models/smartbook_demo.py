@@ -4,7 +4,8 @@ import time
 from odoo import api, models
 from odoo.exceptions import AccessError
 
-from ..tools.demo_data import CONSENT_CHANNELS, client_rows
+from ..tools.demo_data import client_rows
+from ..tools.personal_data import CONSENT_CHANNELS, consent_field
 
 _logger = logging.getLogger(__name__)
 
@@ -87,6 +88,8 @@ class SmartbookDemo(models.AbstractModel):
             for row in client_rows(chunk, seed=seed, start_index=start + created):
                 vals = {
                     "name": f"{row['first_name']} {row['last_name']}",
+                    "smartbook_first_name": row["first_name"],
+                    "smartbook_last_name": row["last_name"],
                     "smartbook_client": True,
                     "phone": row["phone"],
                     "email": row["email"],
@@ -99,7 +102,7 @@ class SmartbookDemo(models.AbstractModel):
                     "smartbook_blacklist_reason": "Repeated no-shows" if row["blacklisted"] else False,
                 }
                 for channel in CONSENT_CHANNELS:
-                    vals[f"smartbook_consent_{channel}"] = row["consents"][channel]
+                    vals[consent_field(channel)] = row["consents"][channel]
                 if responsible_users and row["index"] % 3 == 0:
                     vals["smartbook_user_id"] = responsible_users[row["index"] % len(responsible_users)].id
                 vals_list.append(vals)

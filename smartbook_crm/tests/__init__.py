@@ -7,4 +7,7 @@ from . import test_segment_tools
 from . import test_segment
 from . import test_client_export
 from . import test_client_import_tools
+from . import test_spreadsheet
 from . import test_client_import
+from . import test_access_holes
+from . import test_client_card_form

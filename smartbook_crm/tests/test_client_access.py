@@ -48,13 +48,16 @@ class TestClientAccess(SmartbookCrmCase):
         self.client_of_other.with_user(self.user_manager).unlink()
         self.assertFalse(self.client_of_other.exists())
 
-    def test_configuration_is_for_administrators(self):
+    def test_configuration_is_for_managers(self):
+        """A salon's manager sets SmartBook up (sources, tags); employees only use it."""
         Source = self.env["smartbook.source"]
         self.assertTrue(Source.with_user(self.user_employee).search([]))
-        for user in (self.user_employee, self.user_manager):
-            with self.assertRaises(AccessError):
-                Source.with_user(user).create({"name": f"Source by {user.login}"})
-            with self.assertRaises(AccessError):
-                self.env["res.partner.category"].with_user(user).create({"name": f"Tag by {user.login}"})
-        Source.with_user(self.user_admin).create({"name": "Podcast"})
-        self.env["res.partner.category"].with_user(self.user_admin).create({"name": "Podcast listener"})
+        with self.assertRaises(AccessError):
+            Source.with_user(self.user_employee).create({"name": "Source by employee"})
+        with self.assertRaises(AccessError):
+            self.env["res.partner.category"].with_user(self.user_employee).create({"name": "Tag by employee"})
+        for user in (self.user_manager, self.user_admin):
+            Source.with_user(user).create({"name": f"Podcast ({user.login})"})
+            self.env["res.partner.category"].with_user(user).create(
+                {"name": f"Podcast listener ({user.login})"}
+            )

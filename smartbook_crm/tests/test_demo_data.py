@@ -48,3 +48,12 @@ class TestDemoDatabase(TransactionCase):
         self.assertEqual(sizes["clients"], 30)
         after = self.env["res.partner"].search_count([("smartbook_client", "=", True)])
         self.assertEqual(after - before, 30)
+
+    def test_generated_clients_have_first_and_last_names(self):
+        before = self.env["res.partner"].search([("smartbook_client", "=", True)])
+        self.env["smartbook.demo"]._generate_clients(5, seed=99)
+        clients = self.env["res.partner"].search([("smartbook_client", "=", True)]) - before
+        self.assertEqual(len(clients), 5)
+        for client in clients:
+            self.assertTrue(client.smartbook_first_name and client.smartbook_last_name, client.name)
+            self.assertEqual(client.name, f"{client.smartbook_first_name} {client.smartbook_last_name}")

@@ -47,9 +47,8 @@ registry.category("web_tour.tours").add("smartbook_crm_client_card_tour", {
             run: "click",
         },
         {
-            content: "Open the client card tab",
-            trigger: 'a[name="smartbook_client_card"]',
-            run: "click",
+            content: "The card leads with the client",
+            trigger: '.o_smartbook_client_form .oe_title .o_field_widget[name="name"]',
         },
         {
             content: "The card shows the client's internal notes",
