@@ -1,7 +1,7 @@
 """Client export benchmark: every client of a 100,000-client base to XLSX (and CSV).
 
-    python3 bench/bench_export.py
-    python3 bench/bench_export.py --formats xlsx
+    .venv/bin/python bench/bench_export.py
+    .venv/bin/python bench/bench_export.py --formats xlsx
 
 Uses the shared database smartbook_bench_100k (see bench_segments.py). Runs the
 export wizard as the administrator on the client list's whole filter, all

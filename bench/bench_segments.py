@@ -1,7 +1,7 @@
 """Segment count benchmark: how long one segment takes to count 100,000 clients.
 
-    python3 bench/bench_segments.py
-    python3 bench/bench_segments.py --runs 9
+    .venv/bin/python bench/bench_segments.py
+    .venv/bin/python bench/bench_segments.py --runs 9
 
 Uses the shared database smartbook_bench_100k (generated the first time, which
 takes a few minutes; bench_export.py uses it too). Creates one segment per kind

@@ -1,4 +1,4 @@
-"""Free-slot engine benchmark: `python3 bench/bench_slots.py`
+"""Free-slot engine benchmark: `.venv/bin/python bench/bench_slots.py`
 
 Data (made once, database smartbook_bench_slots): 20 specialists working every
 day 9:00-19:00 in four time zones, a 45-minute service with 15 minutes of

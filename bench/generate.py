@@ -1,7 +1,7 @@
 """Fill a SmartBook database with generated data: the demo's generator, scaled.
 
-    python3 bench/generate.py -d smartbook_bench --init --clients 100000
-    python3 bench/generate.py -d smartbook_demo --scale 2
+    .venv/bin/python bench/generate.py -d smartbook_bench --init --clients 100000
+    .venv/bin/python bench/generate.py -d smartbook_demo --scale 2
 
 --init (re)creates the database with the four addons and no demo data first.
 Every part the installed addons know is generated (clients now; staff,
