@@ -26,6 +26,7 @@
         "report/smartbook_booking_report_views.xml",
         "report/smartbook_retention_report_views.xml",
         "report/smartbook_utilisation_report_views.xml",
+        "views/res_company_views.xml",
         "views/menus.xml",
     ],
     "demo": [

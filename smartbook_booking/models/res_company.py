@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import AccessError
 
 
 class ResCompany(models.Model):
@@ -17,3 +18,35 @@ class ResCompany(models.Model):
             "The number of days after which a client is sleeping cannot be negative.",
         ),
     ]
+
+    def write(self, vals):
+        """SmartBook managers set their business up (SmartBook > Configuration >
+        Settings) without being Odoo administrators: their access right on companies
+        is for the SmartBook settings (``smartbook_*`` fields) alone."""
+        if not self.env.su and not self.env.user.has_group("base.group_erp_manager"):
+            others = sorted(name for name in vals if not name.startswith("smartbook_"))
+            if others:
+                raise AccessError(
+                    self.env._(
+                        "Only administrators can change these company details: %(fields)s.",
+                        fields=", ".join(
+                            self._fields[name].string for name in others if name in self._fields
+                        ),
+                    )
+                )
+        return super().write(vals)
+
+    def _smartbook_settings_action(self):
+        """The current company's SmartBook settings, as a manager edits them."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("SmartBook Settings"),
+            "res_model": "res.company",
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [
+                (self.env.ref("smartbook_booking.res_company_view_form_smartbook_settings").id, "form")
+            ],
+            "target": "current",
+        }
