@@ -9,4 +9,7 @@
     "author": "SmartBook",
     "license": "LGPL-3",
     "depends": ["smartbook_booking", "smartbook_messaging", "website", "portal"],
+    "demo": [
+        "demo/smartbook_website_demo.xml",
+    ],
 }
