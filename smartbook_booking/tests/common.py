@@ -56,10 +56,13 @@ class SmartbookBookingCase(TransactionCase):
         cls.day = today + timedelta(days=7 - today.weekday())  # next Monday, 00:00 UTC
 
     @classmethod
-    def _create_specialist(cls, login, name="Other Specialist"):
-        """Another bookable specialist with a SmartBook Employee login, performing the
-        test service on the same hours: (user, employee)."""
-        user = new_test_user(cls.env, login=login, groups="smartbook_crm.group_smartbook_employee")
+    def _create_specialist(cls, login=None, name="Other Specialist", performs_service=True):
+        """Another bookable specialist on the same hours, with a SmartBook Employee
+        login when ``login`` is given, performing the test service unless told
+        otherwise: (user, employee)."""
+        user = cls.env["res.users"]
+        if login:
+            user = new_test_user(cls.env, login=login, groups="smartbook_crm.group_smartbook_employee")
         employee = cls.env["hr.employee"].create(
             {
                 "name": name,
@@ -69,7 +72,8 @@ class SmartbookBookingCase(TransactionCase):
                 "user_id": user.id,
             }
         )
-        cls.service.employee_ids |= employee
+        if performs_service:
+            cls.service.employee_ids |= employee
         return user, employee
 
     def at(self, hour, minute=0):

@@ -131,17 +131,8 @@ class TestScheduleCheck(SmartbookBookingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.other_user = new_test_user(
-            cls.env, login="sb_lifecycle_other", groups="smartbook_crm.group_smartbook_employee"
-        )
-        cls.other_employee = cls.env["hr.employee"].create(
-            {
-                "name": "Other Specialist",
-                "resource_calendar_id": cls.calendar.id,
-                "tz": "UTC",
-                "smartbook_bookable": True,
-                "user_id": cls.other_user.id,
-            }
+        cls.other_user, cls.other_employee = cls._create_specialist(
+            "sb_lifecycle_other", performs_service=False
         )
         cls.manager = new_test_user(
             cls.env, login="sb_lifecycle_manager", groups="smartbook_crm.group_smartbook_manager"

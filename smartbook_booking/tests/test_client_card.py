@@ -92,15 +92,7 @@ class TestClientCardTour(HttpCase, SmartbookBookingCase):
         cls.user_manager = new_test_user(
             cls.env, login="sb_card_manager", groups="smartbook_crm.group_smartbook_manager"
         )
-        cls.other_employee = cls.env["hr.employee"].create(
-            {
-                "name": "Other Specialist",
-                "resource_calendar_id": cls.calendar.id,
-                "tz": "UTC",
-                "smartbook_bookable": True,
-            }
-        )
-        cls.service.employee_ids |= cls.other_employee
+        _user, cls.other_employee = cls._create_specialist()
         cls.client.write(
             {
                 "smartbook_first_name": "Tour Card",

@@ -15,15 +15,7 @@ class TestScheduleBoardData(SmartbookBookingCase):
         cls.user_manager = new_test_user(
             cls.env, login="sb_board_manager", groups="smartbook_crm.group_smartbook_manager"
         )
-        cls.other = cls.env["hr.employee"].create(
-            {
-                "name": "Other Specialist",
-                "resource_calendar_id": cls.calendar.id,
-                "tz": "UTC",
-                "smartbook_bookable": True,
-            }
-        )
-        cls.service.employee_ids = [(4, cls.other.id)]
+        _user, cls.other = cls._create_specialist()
 
     def board(self, user, employee_ids=None):
         # The test's specialists only, not those of the demo data.
