@@ -413,14 +413,15 @@ class ResPartner(models.Model):
         # What was written or sent (notes, e-mails, SMS) goes; the history of state and
         # price changes stays, without any text.
         messages.filtered(lambda message: not message.tracking_value_ids).unlink()
-        names = {booking.id: booking.name for booking in bookings}
-        for message in messages.exists():
-            message.write(
+        # One write per booking (its recomputed, anonymous name), not per message.
+        messages = messages.exists()
+        for booking in bookings:
+            messages.filtered(lambda message, booking=booking: message.res_id == booking.id).write(
                 {
                     "body": "",
                     "subject": False,
                     "email_from": False,
                     "reply_to": False,
-                    "record_name": names.get(message.res_id, False),
+                    "record_name": booking.name,
                 }
             )
