@@ -9,7 +9,7 @@
     "author": "SmartBook",
     "license": "LGPL-3",
     "uninstall_hook": "uninstall_hook",
-    "depends": ["smartbook_crm", "hr", "resource", "product", "account"],
+    "depends": ["smartbook_crm", "hr", "resource", "product", "account", "portal"],
     "data": [
         "security/ir.model.access.csv",
         "security/smartbook_booking_security.xml",

@@ -9,4 +9,9 @@
     "author": "SmartBook",
     "license": "LGPL-3",
     "depends": ["smartbook_booking", "sms"],
+    "external_dependencies": {"python": ["telegram"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "data/ir_cron.xml",
+    ],
 }

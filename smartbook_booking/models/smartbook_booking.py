@@ -10,6 +10,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
 from odoo.tools import SQL
 
+from ..exceptions import BookingRefused
 from ..tools.slots import merge_intervals
 from .smartbook_service import to_epoch
 
@@ -58,7 +59,7 @@ MANAGER_GROUP = "smartbook_crm.group_smartbook_manager"
 class SmartbookBooking(models.Model):
     _name = "smartbook.booking"
     _description = "Booking"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "start desc, id desc"
     _check_company_auto = True
 
@@ -502,11 +503,19 @@ class SmartbookBooking(models.Model):
                 "service_id": session.service_id.id,
             }
         self._smartbook_check_user_rights([vals], records=self)
+        old_starts = (
+            {booking.id: booking.start for booking in self if booking.state in ACTIVE_STATES}
+            if "start" in vals
+            else {}
+        )
         with self._smartbook_overlap_as_error():
             super().write(vals)
             self.flush_recordset()
             if SCHEDULE_FIELDS & vals.keys() or "outside_hours_ok" in vals and not vals["outside_hours_ok"]:
                 self._smartbook_check_schedule()
+        moved = self.filtered(lambda booking: booking.id in old_starts and booking.start != old_starts[booking.id])
+        if moved:
+            moved._smartbook_after_reschedule({booking.id: old_starts[booking.id] for booking in moved})
         return True
 
     @contextmanager
@@ -575,6 +584,68 @@ class SmartbookBooking(models.Model):
         stay silent). Messaging extends it to enqueue confirmations,
         cancellations and follow-ups, the website to refresh what it shows; call
         ``super()``. It runs in the transaction of the change: raising undoes it."""
+        return True
+
+    def _smartbook_after_reschedule(self, old_starts):  # pylint: disable=unused-argument
+        """Hook called once per write that moved active bookings to another start
+        (``old_starts`` maps each booking id to its previous start, UTC). Messaging
+        extends it to re-arm reminders and tell the client; call ``super()``."""
+        return True
+
+    # ------------------------------------------------------------------ the client's own changes
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for booking in self:
+            booking.access_url = f"/my/bookings/{booking.id}"
+
+    def _smartbook_client_deadline(self):
+        """The last moment the client may still cancel or reschedule themselves."""
+        self.ensure_one()
+        return self.start - timedelta(hours=self.service_id.cancel_deadline_hours)
+
+    def _smartbook_check_client_may_change(self):
+        """A client (portal, manage link, Telegram button) changes a booking only
+        while it is still to happen and before the service's cancellation deadline;
+        after it, they call the business (its phone is in the message)."""
+        for booking in self:
+            if booking.state not in ACTIVE_STATES:
+                raise BookingRefused(
+                    self.env._("This booking is %(state)s: it can no longer be changed.",
+                               state=dict(STATE_SELECTION)[booking.state].lower()),
+                    "too_late",
+                )
+            if fields.Datetime.now() > booking._smartbook_client_deadline():
+                phone = booking.company_id.phone
+                raise BookingRefused(
+                    self.env._(
+                        "It is too late to change this booking online (up to %(hours)s hours before"
+                        " it starts): please call us%(phone)s.",
+                        hours=booking.service_id.cancel_deadline_hours,
+                        phone=f" ({phone})" if phone else "",
+                    ),
+                    "too_late",
+                )
+
+    def action_client_cancel(self, reason=None):
+        """The client cancels: the caller has checked who they are (token, portal
+        user or signed Telegram button) and runs this as superuser."""
+        self._smartbook_check_client_may_change()
+        return self.action_cancel(reason=reason or self.env._("Cancelled by the client"))
+
+    def action_client_reschedule(self, start):
+        """The client moves an individual booking to ``start`` (naive UTC): same
+        service and specialist, the online rules of the new time apply."""
+        self.ensure_one()
+        if self.session_id:
+            raise BookingRefused(
+                self.env._("A seat in a group class cannot be moved: cancel it and book another class."),
+                "invalid_input",
+            )
+        self._smartbook_check_client_may_change()
+        with self.env.cr.savepoint():
+            self.write({"start": start})
+            self._smartbook_check_website_rules(self)
         return True
 
     # ------------------------------------------------------------------ what occupies a specialist

@@ -64,6 +64,12 @@ class SmartbookService(models.Model):
     online = fields.Boolean(string="Bookable Online", default=True)
     min_notice_hours = fields.Integer(string="Minimum Notice (hours)", default=2)
     max_days_ahead = fields.Integer(string="Booking Horizon (days)", default=60)
+    cancel_deadline_hours = fields.Integer(
+        string="Cancellation Deadline (hours)",
+        default=24,
+        help="Clients may cancel or reschedule a booking themselves (portal, Telegram) until "
+        "this many hours before it starts; after that they call the business.",
+    )
     slug = fields.Char(copy=False, index="btree_not_null", help="Its public page: /book/service/<slug>.")
 
     _sql_constraints = [
@@ -75,6 +81,11 @@ class SmartbookService(models.Model):
         ),
         ("capacity_positive", "check(capacity > 0)", "The capacity must be at least one seat."),
         ("slug_unique", "unique(slug)", "Another service already has this page slug."),
+        (
+            "cancel_deadline_positive",
+            "check(cancel_deadline_hours >= 0)",
+            "The cancellation deadline cannot be negative.",
+        ),
     ]
 
     @api.model_create_multi
