@@ -13,5 +13,6 @@
     "data": [
         "security/ir.model.access.csv",
         "data/ir_cron.xml",
+        "views/menus.xml",
     ],
 }
