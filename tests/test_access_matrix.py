@@ -47,13 +47,25 @@ MATRIX = {
     "smartbook.client.import.column": (NONE, NONE, NONE, NONE, NONE, ALL, ALL),
     "smartbook.service": (NONE, NONE, NONE, NONE, READ, ALL, ALL),
     "smartbook.session": (NONE, NONE, NONE, NONE, READ, ALL, ALL),
-    "smartbook.booking": (NONE, NONE, NONE, NONE, EDIT, ALL, ALL),
     # Reports are read-only SQL views; employees analyse only their own bookings (record rule).
     "smartbook.booking.report": (NONE, NONE, NONE, NONE, READ, READ, READ),
     "smartbook.retention.report": (NONE, NONE, NONE, NONE, NONE, READ, READ),
     "smartbook.utilisation.report": (NONE, NONE, NONE, NONE, NONE, ALL, ALL),
     "smartbook.utilisation.report.line": (NONE, NONE, NONE, NONE, NONE, ALL, ALL),
     "smartbook.session.generator": (NONE, NONE, NONE, NONE, NONE, ALL, ALL),
+    # A portal client reads their own bookings (record rule, tested with the portal).
+    "smartbook.booking": (NONE, READ, NONE, NONE, EDIT, ALL, ALL),
+    # The outbox: employees read what went to their own clients (record rule), managers
+    # retry; nobody deletes the record of what was sent.
+    "smartbook.message": (NONE, NONE, NONE, NONE, READ, EDIT, EDIT),
+    "smartbook.message.template": (NONE, NONE, NONE, NONE, READ, ALL, ALL),
+    "smartbook.campaign": (NONE, NONE, NONE, NONE, NONE, ALL, ALL),
+    "smartbook.campaign.recipient": (NONE, NONE, NONE, NONE, NONE, ALL, ALL),
+    "smartbook.campaign.send": (NONE, NONE, NONE, NONE, NONE, ALL, ALL),
+    # Technical tables of the public endpoints, written as superuser only.
+    "smartbook.telegram.update": (NONE, NONE, NONE, NONE, NONE, NONE, NONE),
+    "smartbook.website.attempt": (NONE, NONE, NONE, NONE, NONE, NONE, NONE),
+    "smartbook.website.claim": (NONE, NONE, NONE, NONE, NONE, NONE, NONE),
     # Core models SmartBook grants rights on (record rules narrow res.partner, see below).
     "res.partner": (READ, READ, READ, READ, EDIT, ALL, ALL),
     "res.partner.category": (NONE, NONE, READ, READ, READ, ALL, ALL),

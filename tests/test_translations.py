@@ -36,4 +36,6 @@ def test_translations_complete(addon):
 
 
 def _placeholders(text):
-    return sorted(re.findall(r"%\(\w+\)s|%s|%d|\{\w*\}", text))
+    """Python and QWeb format placeholders, and the ``{{ expression }}`` of message
+    templates (a translated template must render the same fields)."""
+    return sorted(re.findall(r"%\(\w+\)s|%s|%d|\{\{.*?\}\}|\{\w*\}", text))

@@ -36,6 +36,13 @@ class ResCompany(models.Model):
                 )
         return super().write(vals)
 
+    def _smartbook_tz(self):
+        """The business's time zone, the one place that says it: its address's, else
+        that of its working hours, else UTC. Booking pages, messages, quiet hours and
+        birthdays show and count times in it."""
+        self.ensure_one()
+        return self.partner_id.tz or self.resource_calendar_id.tz or "UTC"
+
     def _smartbook_settings_action(self):
         """The current company's SmartBook settings, as a manager edits them."""
         self.ensure_one()

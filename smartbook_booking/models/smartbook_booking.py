@@ -140,7 +140,7 @@ class SmartbookBooking(models.Model):
     )
     payment_state = fields.Selection(related="invoice_id.payment_state", string="Payment")
     cancel_reason = fields.Char(tracking=True, copy=False)
-    note = fields.Text(string="Internal Comment")
+    note = fields.Text(string="Internal Comment", groups="smartbook_crm.group_smartbook_employee")
 
     _sql_constraints = [
         ("stop_after_start", "check(stop > start)", "A booking must end after it starts."),
@@ -231,12 +231,13 @@ class SmartbookBooking(models.Model):
     def _check_not_blacklisted(self):
         for booking in self:
             if booking.state in ACTIVE_STATES and booking.partner_id.smartbook_blacklisted:
-                raise ValidationError(
+                raise BookingRefused(
                     self.env._(
                         "%(client)s cannot book: %(reason)s",
                         client=booking.partner_id.name,
                         reason=booking.partner_id.smartbook_blacklist_reason or self.env._("blacklisted"),
-                    )
+                    ),
+                    "blacklisted",
                 )
 
     @api.constrains(*SESSION_FIELDS, "session_id")
@@ -265,7 +266,9 @@ class SmartbookBooking(models.Model):
             sessions.invalidate_recordset(["seats_taken", "seats_left"])
             for session in sessions:
                 if session.seats_taken > session.capacity:
-                    raise ValidationError(self.env._("%(session)s is full.", session=session.display_name))
+                    raise BookingRefused(
+                        self.env._("%(session)s is full.", session=session.display_name), "slot_taken"
+                    )
 
     def _smartbook_check_schedule(self):
         """Save-time check of where the bookings in ``self`` sit, in one batched
@@ -326,23 +329,25 @@ class SmartbookBooking(models.Model):
             span = (to_epoch(booking.occupied_start), to_epoch(booking.occupied_stop))
             employee_id = booking.employee_id.id
             if _overlaps(busy.get(employee_id, ()), span):
-                raise ValidationError(self._smartbook_taken_message(booking))
+                raise BookingRefused(self._smartbook_taken_message(booking), "slot_taken")
             if _overlaps(leaves.get(employee_id, ()), span):
-                raise ValidationError(
+                raise BookingRefused(
                     self.env._(
                         "%(employee)s is on leave at %(start)s: pick another time.",
                         employee=booking.employee_id.name,
                         start=self._smartbook_local_time(booking.start),
-                    )
+                    ),
+                    "outside_hours",
                 )
             if not booking.outside_hours_ok and not _contains(work.get(employee_id, ()), span):
-                raise ValidationError(
+                raise BookingRefused(
                     self.env._(
                         "%(start)s is outside the working hours of %(employee)s (buffers included):"
                         " pick another time, or ask a manager to book outside working hours.",
                         employee=booking.employee_id.name,
                         start=self._smartbook_local_time(booking.start),
-                    )
+                    ),
+                    "outside_hours",
                 )
 
     def _smartbook_check_website_rules(self, bookings):
@@ -352,24 +357,27 @@ class SmartbookBooking(models.Model):
         for booking in bookings:
             service = booking.service_id
             if not service.online:
-                raise ValidationError(
-                    self.env._("%(service)s cannot be booked online.", service=service.name)
+                raise BookingRefused(
+                    self.env._("%(service)s cannot be booked online.", service=service.name),
+                    "service_unavailable",
                 )
             if booking.start < now + timedelta(hours=service.min_notice_hours):
-                raise ValidationError(
+                raise BookingRefused(
                     self.env._(
                         "%(service)s must be booked at least %(hours)s hours ahead.",
                         service=service.name,
                         hours=service.min_notice_hours,
-                    )
+                    ),
+                    "outside_hours",
                 )
             if booking.start >= now + timedelta(days=service.max_days_ahead):
-                raise ValidationError(
+                raise BookingRefused(
                     self.env._(
                         "%(service)s can be booked at most %(days)s days ahead.",
                         service=service.name,
                         days=service.max_days_ahead,
-                    )
+                    ),
+                    "outside_hours",
                 )
 
     def _smartbook_local_time(self, moment):
@@ -449,8 +457,8 @@ class SmartbookBooking(models.Model):
         except psycopg2.errors.SerializationFailure as error:
             if request:
                 raise  # Odoo retries the request
-            raise ValidationError(
-                self.env._("Someone else booked at the same time: please try again.")
+            raise BookingRefused(
+                self.env._("Someone else booked at the same time: please try again."), "slot_taken"
             ) from error
 
     # ------------------------------------------------------------------ writes
@@ -513,7 +521,7 @@ class SmartbookBooking(models.Model):
             self.flush_recordset()
             if SCHEDULE_FIELDS & vals.keys() or "outside_hours_ok" in vals and not vals["outside_hours_ok"]:
                 self._smartbook_check_schedule()
-        moved = self.filtered(lambda booking: booking.id in old_starts and booking.start != old_starts[booking.id])
+        moved = self.filtered(lambda booking: old_starts.get(booking.id, booking.start) != booking.start)
         if moved:
             moved._smartbook_after_reschedule({booking.id: old_starts[booking.id] for booking in moved})
         return True
@@ -526,8 +534,9 @@ class SmartbookBooking(models.Model):
             with self.env.cr.savepoint():
                 yield
         except psycopg2.errors.ExclusionViolation as error:
-            raise ValidationError(
-                self.env._("The specialist already has a booking at that time: pick another time.")
+            raise BookingRefused(
+                self.env._("The specialist already has a booking at that time: pick another time."),
+                "slot_taken",
             ) from error
 
     # ------------------------------------------------------------------ transitions
@@ -595,9 +604,10 @@ class SmartbookBooking(models.Model):
     # ------------------------------------------------------------------ the client's own changes
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        result = super()._compute_access_url()
         for booking in self:
             booking.access_url = f"/my/bookings/{booking.id}"
+        return result
 
     def _smartbook_client_deadline(self):
         """The last moment the client may still cancel or reschedule themselves."""
@@ -611,8 +621,10 @@ class SmartbookBooking(models.Model):
         for booking in self:
             if booking.state not in ACTIVE_STATES:
                 raise BookingRefused(
-                    self.env._("This booking is %(state)s: it can no longer be changed.",
-                               state=dict(STATE_SELECTION)[booking.state].lower()),
+                    self.env._(
+                        "This booking is %(state)s: it can no longer be changed.",
+                        state=dict(STATE_SELECTION)[booking.state].lower(),
+                    ),
                     "too_late",
                 )
             if fields.Datetime.now() > booking._smartbook_client_deadline():

@@ -173,11 +173,11 @@ class SmartbookService(models.Model):
         window_start = earliest - timedelta(seconds=before)
         window_end = latest + timedelta(seconds=duration + after)
         busy = self.env["smartbook.booking"]._smartbook_busy_intervals(employees, window_start, window_end)
-        # Working intervals from a day earlier: clipped at the window's start, one
-        # would shift the grid of slot starts (``earliest`` does the cutting).
-        work, leaves, steps = self._smartbook_work_time(
-            employees, window_start - timedelta(days=1), window_end
-        )
+        # Working intervals from the midnight (UTC) a day earlier: an interval clipped
+        # where the computation starts would shift the grid of slot starts (``earliest``
+        # does the cutting), even one running round the clock across the days.
+        work_from = (window_start - timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        work, leaves, steps = self._smartbook_work_time(employees, work_from, window_end)
         starts = []
         for employee_id in employees.ids:
             starts.extend(

@@ -14,3 +14,4 @@ from . import test_access_rules
 from . import test_schedule_board
 from . import test_client_card
 from . import test_settings
+from . import test_client_changes

@@ -85,6 +85,17 @@ class TestFreeSlots(SmartbookBookingCase):
         self.service.max_days_ahead = 0
         self.assertEqual(self.free_hours(), [])
 
+    def test_round_the_clock_calendar_keeps_the_grid(self):
+        # Open 24 hours: the working time is one interval across the days, so where its
+        # computation starts must not become the origin of the slot grid.
+        self.calendar.attendance_ids.hour_from = 0
+        self.calendar.attendance_ids.hour_to = 24
+        now = fields.Datetime.now()
+        slots = self.service.get_free_slots(now, now + timedelta(days=2))
+        self.assertTrue(slots)
+        self.assertTrue(all(slot["start"] >= now for slot in slots))
+        self.assertEqual({(slot["start"].minute % 30, slot["start"].second) for slot in slots}, {(0, 0)})
+
 
 @tagged("post_install", "-at_install")
 class TestBookingRules(SmartbookBookingCase):
