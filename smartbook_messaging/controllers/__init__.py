@@ -1,0 +1,2 @@
+from . import sms
+from . import telegram

@@ -1,0 +1,1 @@
+from . import smartbook_campaign_send
