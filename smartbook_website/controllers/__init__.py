@@ -1,0 +1,3 @@
+from . import booking
+from . import pages
+from . import portal
