@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import analyze, ensure_database
+from bench.staff import create_bookable_staff
 
 DBNAME = "smartbook_bench_enqueue"
 CLIENTS = 2000
@@ -38,26 +39,11 @@ def build(env):
     service = Service.search([("name", "=", "Bench reminders class")])
     if service:
         return service
-    calendar = env["resource.calendar"].create(
-        {
-            "name": "Bench: around the clock",
-            "tz": "UTC",
-            "attendance_ids": [
-                (0, 0, {"name": str(day), "dayofweek": str(day), "hour_from": 0, "hour_to": 24})
-                for day in range(7)
-            ],
-        }
-    )
-    instructors = env["hr.employee"].create(
-        [
-            {
-                "name": f"Bench instructor {index}",
-                "resource_calendar_id": calendar.id,
-                "tz": "Europe/Madrid",
-                "smartbook_bookable": True,
-            }
-            for index in range(INSTRUCTORS)
-        ]
+    instructors = create_bookable_staff(
+        env,
+        {"name": "Bench: around the clock", "tz": "UTC"},
+        (0, 24),
+        [{"name": f"Bench instructor {index}", "tz": "Europe/Madrid"} for index in range(INSTRUCTORS)],
     )
     product = env["product.product"].create({"name": "Bench class", "type": "service", "list_price": 15})
     service = Service.create(

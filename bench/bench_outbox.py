@@ -35,15 +35,17 @@ TARGET_SECONDS = 60
 TARGET_RSS_GROWTH_MB = 50
 ACCOUNT = "AC" + "9" * 32
 TOKEN = "bench-outbox-token"
-FAKE = ROOT / "smartbook_messaging" / "tests" / "fake_twilio.py"
+FAKES = ROOT / "smartbook_messaging" / "tests"
 
 # The gateway, in a child process: prints its URL, serves until stdin closes, then
-# prints what it received as JSON.
+# prints what it received as JSON. The fakes are imported as a bare package: the tests'
+# __init__ would load Odoo.
 GATEWAY = """
-import importlib.util, json, sys
-spec = importlib.util.spec_from_file_location("fake_twilio", sys.argv[1])
-module = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(module)
+import importlib, json, sys, types
+fakes = types.ModuleType("fakes")
+fakes.__path__ = [sys.argv[1]]
+sys.modules["fakes"] = fakes
+module = importlib.import_module("fakes.fake_twilio")
 fake = module.FakeSmsGateway(account_sid=sys.argv[2], auth_token=sys.argv[3]).start()
 print(fake.url, flush=True)
 sys.stdin.read()
@@ -154,7 +156,7 @@ def main():
     odoo, registry = ensure_database(DBNAME, clients=0)
     partner_ids = ensure_clients(odoo, registry, MESSAGES)
     gateway = subprocess.Popen(  # our own interpreter running the test gateway
-        [sys.executable, "-c", GATEWAY, str(FAKE), ACCOUNT, TOKEN],
+        [sys.executable, "-c", GATEWAY, str(FAKES), ACCOUNT, TOKEN],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import ensure_database
+from bench.staff import create_bookable_staff
 
 DBNAME = "smartbook_bench_slots"
 SPECIALISTS = 20
@@ -38,26 +39,18 @@ def build(env):
     service = Service.search([("name", "=", "Bench service")])
     if service:
         return service
-    calendar = env["resource.calendar"].create(
-        {
-            "name": "Bench: every day 9:00-19:00",
-            "attendance_ids": [
-                (0, 0, {"name": str(day), "dayofweek": str(day), "hour_from": 9, "hour_to": 19})
-                for day in range(7)
-            ],
-        }
-    )
-    employees = env["hr.employee"].create(
+    employees = create_bookable_staff(
+        env,
+        {"name": "Bench: every day 9:00-19:00"},
+        (9, 19),
         [
             {
                 "name": f"Bench specialist {index}",
-                "resource_calendar_id": calendar.id,
                 "tz": TIMEZONES[index % len(TIMEZONES)],
-                "smartbook_bookable": True,
                 "smartbook_slot_step": 30,
             }
             for index in range(SPECIALISTS)
-        ]
+        ],
     )
     product = env["product.product"].create({"name": "Bench service", "type": "service", "list_price": 50})
     common = {"product_id": product.id, "employee_ids": [(6, 0, employees.ids)], "max_days_ahead": 365}

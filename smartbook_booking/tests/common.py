@@ -3,6 +3,8 @@ from datetime import datetime, timedelta
 from odoo.tests import new_test_user
 from odoo.tests.common import TransactionCase
 
+from ..models.smartbook_booking import IMPORT_HISTORY_KEY
+
 
 class SmartbookBookingCase(TransactionCase):
     """A specialist working 9:00-17:00 UTC every day, a one-hour service with a
@@ -89,6 +91,26 @@ class SmartbookBookingCase(TransactionCase):
                 **vals,
             }
         )
+
+    def history(self, start, **vals):
+        """A booking brought in from the business's history (any state, no lifecycle,
+        nothing sent about it); ``start``: an hour of ``self.day`` or a datetime."""
+        if isinstance(start, int):
+            start = self.at(start)
+        booking = (
+            self.env["smartbook.booking"]
+            .with_context(**{IMPORT_HISTORY_KEY: True})
+            .create(
+                {
+                    "partner_id": self.client.id,
+                    "service_id": self.service.id,
+                    "employee_id": self.employee.id,
+                    "start": start,
+                    **vals,
+                }
+            )
+        )
+        return booking.with_env(self.env)  # the context says so at creation only
 
     def free_hours(self, service=None):
         slots = (service or self.service).get_free_slots(self.day, self.day + timedelta(days=1))

@@ -14,7 +14,6 @@ from odoo.tests.common import tagged
 from ..models.smartbook_booking import (
     ACTIVE_STATES,
     BUSY_STATES,
-    IMPORT_HISTORY_KEY,
     TRANSITIONS,
     SmartbookBooking,
 )
@@ -40,21 +39,6 @@ BUTTON_FLAGS = {
 class TestBookingLifecycle(SmartbookBookingCase):
     def in_state(self, state, hour=10):
         return self.book(hour, state=state) if state in ACTIVE_STATES else self.history(hour, state=state)
-
-    def history(self, hour, **vals):
-        return (
-            self.env["smartbook.booking"]
-            .with_context(**{IMPORT_HISTORY_KEY: True})
-            .create(
-                {
-                    "partner_id": self.client.id,
-                    "service_id": self.service.id,
-                    "employee_id": self.employee.id,
-                    "start": self.at(hour),
-                    **vals,
-                }
-            )
-        ).with_env(self.env)  # the context says so at creation only
 
     def test_transition_table(self):
         """Every action succeeds exactly where the table allows it, and the form's

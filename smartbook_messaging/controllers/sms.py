@@ -1,4 +1,3 @@
-import json
 import logging
 
 from odoo import http
@@ -6,10 +5,16 @@ from odoo.http import request
 
 from ..models.smartbook_message_sms import withdraw_sms_consent
 from ..tools import sms_gateway
+from .webhook import forbidden, json_object_body, webhook_route
 
 _logger = logging.getLogger(__name__)
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+# How each provider names the fields SmartBook reads from its webhooks.
+WEBHOOK_FIELDS = {
+    "twilio": {"ref": "MessageSid", "status": "MessageStatus", "sender": "From", "text": "Body"},
+    "http_json": {"ref": "id", "status": "status", "sender": "from", "text": "body"},
+}
 
 
 class SmartbookSmsController(http.Controller):
@@ -50,37 +55,28 @@ class SmartbookSmsController(http.Controller):
     def _smartbook_sms_params(self, provider):
         if provider == "twilio":
             return request.httprequest.form.to_dict()
-        try:
-            payload = json.loads(request.httprequest.get_data() or b"{}")
-        except ValueError:
-            payload = None
-        return payload if isinstance(payload, dict) else {}
+        return json_object_body() or {}
 
-    def _smartbook_sms_refuse(self, provider, status=403):
-        _logger.warning("SmartBook SMS: refused an unsigned or wrongly signed %s webhook", provider)
-        return request.make_response("Forbidden", headers=[("Content-Type", "text/plain")], status=status)
+    def _smartbook_sms_signed_request(self, provider):
+        """``(company, params, None)`` for a request signed by a company's gateway, else
+        ``(None, None, response)``: 404 for an unknown provider, 403 (nothing done) unsigned."""
+        if provider not in sms_gateway.PROVIDERS:
+            return None, None, request.not_found()
+        company = self._smartbook_sms_verified_company(provider)
+        if not company:
+            _logger.warning("SmartBook SMS: refused an unsigned or wrongly signed %s webhook", provider)
+            return None, None, forbidden()
+        return company, self._smartbook_sms_params(provider), None
 
     # ------------------------------------------------------------------ receipts
 
-    @http.route(
-        "/smartbook/sms/status/<string:provider>",
-        type="http",
-        auth="public",
-        methods=["POST"],
-        csrf=False,
-        save_session=False,
-    )
+    @webhook_route("/smartbook/sms/status/<string:provider>")
     def smartbook_sms_status(self, provider, **_kwargs):
-        if provider not in sms_gateway.PROVIDERS:
-            return request.not_found()
-        company = self._smartbook_sms_verified_company(provider)
-        if not company:
-            return self._smartbook_sms_refuse(provider)
-        params = self._smartbook_sms_params(provider)
-        if provider == "twilio":
-            ref, provider_status = params.get("MessageSid"), params.get("MessageStatus")
-        else:
-            ref, provider_status = params.get("id"), params.get("status")
+        _company, params, refusal = self._smartbook_sms_signed_request(provider)
+        if refusal is not None:
+            return refusal
+        names = WEBHOOK_FIELDS[provider]
+        ref, provider_status = params.get(names["ref"]), params.get(names["status"])
         status = sms_gateway.receipt_status(provider, provider_status)
         if ref and status:
             error = sms_gateway.receipt_error(provider, params) if status == "failed" else None
@@ -107,25 +103,13 @@ class SmartbookSmsController(http.Controller):
 
     # ------------------------------------------------------------------ inbound
 
-    @http.route(
-        "/smartbook/sms/inbound/<string:provider>",
-        type="http",
-        auth="public",
-        methods=["POST"],
-        csrf=False,
-        save_session=False,
-    )
+    @webhook_route("/smartbook/sms/inbound/<string:provider>")
     def smartbook_sms_inbound(self, provider, **_kwargs):
-        if provider not in sms_gateway.PROVIDERS:
-            return request.not_found()
-        company = self._smartbook_sms_verified_company(provider)
-        if not company:
-            return self._smartbook_sms_refuse(provider)
-        params = self._smartbook_sms_params(provider)
-        if provider == "twilio":
-            number, text = params.get("From"), params.get("Body") or ""
-        else:
-            number, text = params.get("from"), params.get("body") or ""
+        company, params, refusal = self._smartbook_sms_signed_request(provider)
+        if refusal is not None:
+            return refusal
+        names = WEBHOOK_FIELDS[provider]
+        number, text = params.get(names["sender"]), params.get(names["text"]) or ""
         env = request.env(context=dict(request.env.context, lang=company.partner_id.lang))
         if number and sms_gateway.is_stop_request(text):
             withdraw_sms_consent(env, [number], env._("The client replied STOP by SMS."))

@@ -1,4 +1,3 @@
-import json
 import logging
 
 import psycopg2
@@ -7,6 +6,7 @@ from odoo import http
 from odoo.http import request
 
 from ..tools.telegram import install_log_redaction
+from .webhook import forbidden, json_object_body, webhook_route
 
 _logger = logging.getLogger(__name__)
 
@@ -16,14 +16,7 @@ install_log_redaction("werkzeug")
 
 
 class SmartbookTelegramController(http.Controller):
-    @http.route(
-        "/smartbook/telegram/<string:secret>",
-        type="http",
-        auth="public",
-        methods=["POST"],
-        csrf=False,
-        save_session=False,
-    )
+    @webhook_route("/smartbook/telegram/<string:secret>")
     def smartbook_telegram_webhook(self, secret, **_kwargs):
         """Telegram's webhook: the URL's secret and the secret-token header must both be
         the company's (403 and nothing done otherwise); an update already processed is
@@ -35,12 +28,9 @@ class SmartbookTelegramController(http.Controller):
             ._smartbook_telegram_company_for_secret(secret, request.httprequest.headers.get(SECRET_HEADER))
         )
         if not company:
-            return request.make_response("Forbidden", [("Content-Type", "text/plain")], status=403)
-        try:
-            update = json.loads(request.httprequest.get_data() or b"{}")
-        except ValueError:
-            update = None
-        update_id = update.get("update_id") if isinstance(update, dict) else None
+            return forbidden()
+        update = json_object_body()
+        update_id = update.get("update_id") if update is not None else None
         if not isinstance(update_id, int) or isinstance(update_id, bool):
             return request.make_response("Bad Request", [("Content-Type", "text/plain")], status=400)
         if not request.env["smartbook.telegram.update"].sudo()._smartbook_claim(company.id, update_id):

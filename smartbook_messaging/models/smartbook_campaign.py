@@ -163,31 +163,10 @@ class SmartbookCampaign(models.Model):
     @api.model
     def _smartbook_group_figures(self, campaign_ids):
         """``{(campaign id, in holdout): (clients, bookings, revenue)}`` in one query."""
-        self.env["smartbook.booking"].flush_model(["partner_id", "state", "price", "create_date"])
-        self.env["smartbook.campaign.recipient"].flush_model()
-        self.flush_model(["sent_at", "window_days"])
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT r.campaign_id, r.in_holdout,
-                       COUNT(DISTINCT r.id), COUNT(b.id), COALESCE(SUM(b.price), 0)
-                  FROM smartbook_campaign_recipient r
-                  JOIN smartbook_campaign c ON c.id = r.campaign_id
-                  LEFT JOIN smartbook_booking b
-                         ON b.partner_id = r.partner_id
-                        AND b.state <> 'cancelled'
-                        AND b.create_date >= c.sent_at
-                        AND b.create_date < c.sent_at + c.window_days * interval '1 day'
-                 WHERE r.campaign_id = ANY(%s)
-                 GROUP BY r.campaign_id, r.in_holdout
-                """,
-                list(campaign_ids),
-            )
+        rows = self.env["smartbook.campaign.recipient"]._smartbook_bookings_after_send(
+            SQL("r.campaign_id, r.in_holdout"), SQL("r.campaign_id = ANY(%s)", list(campaign_ids))
         )
-        return {
-            (campaign_id, held): (clients, bookings, float(revenue))
-            for campaign_id, held, clients, bookings, revenue in self.env.cr.fetchall()
-        }
+        return {(campaign_id, held): tuple(figures) for campaign_id, held, *figures in rows}
 
     # ------------------------------------------------------------------ sending
 
@@ -264,20 +243,22 @@ class SmartbookCampaign(models.Model):
 
     def action_view_recipients(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Audience of %(name)s", name=self.name),
-            "res_model": "smartbook.campaign.recipient",
-            "view_mode": "list",
-            "domain": [("campaign_id", "=", self.id)],
-        }
+        return self._smartbook_action_of_campaign(
+            self.env._("Audience of %(name)s", name=self.name), "smartbook.campaign.recipient", "list"
+        )
 
     def action_view_messages(self):
         self.ensure_one()
+        return self._smartbook_action_of_campaign(
+            self.env._("Messages of %(name)s", name=self.name), "smartbook.message", "list,form"
+        )
+
+    def _smartbook_action_of_campaign(self, name, res_model, view_mode):
+        """A window on the campaign's records of ``res_model``."""
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Messages of %(name)s", name=self.name),
-            "res_model": "smartbook.message",
-            "view_mode": "list,form",
+            "name": name,
+            "res_model": res_model,
+            "view_mode": view_mode,
             "domain": [("campaign_id", "=", self.id)],
         }

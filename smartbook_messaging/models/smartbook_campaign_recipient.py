@@ -37,24 +37,36 @@ class SmartbookCampaignRecipient(models.Model):
         within its period after the send, cancelled ones left out)."""
         figures = {}
         if ids := self._origin.ids:
-            self.env["smartbook.booking"].flush_model(["partner_id", "state", "price", "create_date"])
-            self.env.cr.execute(
-                SQL(
-                    """
-                    SELECT r.id, COUNT(b.id), COALESCE(SUM(b.price), 0)
-                      FROM smartbook_campaign_recipient r
-                      JOIN smartbook_campaign c ON c.id = r.campaign_id
-                      LEFT JOIN smartbook_booking b
-                             ON b.partner_id = r.partner_id
-                            AND b.state <> 'cancelled'
-                            AND b.create_date >= c.sent_at
-                            AND b.create_date < c.sent_at + c.window_days * interval '1 day'
-                     WHERE r.id = ANY(%s)
-                     GROUP BY r.id
-                    """,
-                    ids,
-                )
-            )
-            figures = {row[0]: (row[1], float(row[2])) for row in self.env.cr.fetchall()}
+            rows = self._smartbook_bookings_after_send(SQL("r.id"), SQL("r.id = ANY(%s)", ids))
+            figures = {recipient_id: (bookings, revenue) for recipient_id, _one, bookings, revenue in rows}
         for recipient in self:
             recipient.booking_count, recipient.revenue = figures.get(recipient._origin.id, (0, 0.0))
+
+    @api.model
+    def _smartbook_bookings_after_send(self, group_by, where):
+        """The campaigns' measure in one query: per group (``group_by``, SQL columns of the
+        audience member ``r``) of the members meeting ``where`` (SQL over ``r``), the rows
+        ``(*group, members, bookings, revenue)`` of the bookings the members made within their
+        campaign's period after the send, cancelled ones left out."""
+        self.env["smartbook.booking"].flush_model(["partner_id", "state", "price", "create_date"])
+        self.env["smartbook.campaign"].flush_model(["sent_at", "window_days"])
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT %(group_by)s, COUNT(DISTINCT r.id), COUNT(b.id), COALESCE(SUM(b.price), 0)
+                  FROM smartbook_campaign_recipient r
+                  JOIN smartbook_campaign c ON c.id = r.campaign_id
+                  LEFT JOIN smartbook_booking b
+                         ON b.partner_id = r.partner_id
+                        AND b.state <> 'cancelled'
+                        AND b.create_date >= c.sent_at
+                        AND b.create_date < c.sent_at + c.window_days * interval '1 day'
+                 WHERE %(where)s
+                 GROUP BY %(group_by)s
+                """,
+                group_by=group_by,
+                where=where,
+            )
+        )
+        return [(*row[:-1], float(row[-1])) for row in self.env.cr.fetchall()]

@@ -151,39 +151,25 @@ class SmartbookMessage(models.Model):
                 continue
             today = self._smartbook_business_today(company, now)
             leap_day_today = today.month == 2 and today.day == 28 and not calendar.isleap(today.year)
-            self.env.cr.execute(
+            partner_ids = self._smartbook_marketing_client_ids(
+                company,
+                "birthday",
                 SQL(
                     """
-                    SELECT p.id
-                      FROM res_partner p
-                     WHERE p.smartbook_client AND p.active
-                       AND p.smartbook_consent_marketing
-                       AND NOT COALESCE(p.smartbook_erased, false)
-                       AND NOT COALESCE(p.smartbook_blacklisted, false)
-                       AND (p.company_id IS NULL OR p.company_id = %(company)s)
-                       AND p.smartbook_birthday IS NOT NULL
-                       AND (
-                            (EXTRACT(MONTH FROM p.smartbook_birthday) = %(month)s
-                             AND EXTRACT(DAY FROM p.smartbook_birthday) = %(day)s)
-                            OR (%(leap_day_today)s AND EXTRACT(MONTH FROM p.smartbook_birthday) = 2
-                                AND EXTRACT(DAY FROM p.smartbook_birthday) = 29)
-                       )
-                       AND NOT EXISTS (
-                           SELECT 1 FROM smartbook_message m
-                            WHERE m.partner_id = p.id AND m.kind = 'birthday'
-                              AND m.dedupe_key LIKE 'birthday:' || p.id || ':' || %(year)s || %(any_channel)s
-                       )
-                     ORDER BY p.id
+                    p.smartbook_birthday IS NOT NULL
+                    AND (
+                         (EXTRACT(MONTH FROM p.smartbook_birthday) = %(month)s
+                          AND EXTRACT(DAY FROM p.smartbook_birthday) = %(day)s)
+                         OR (%(leap_day_today)s AND EXTRACT(MONTH FROM p.smartbook_birthday) = 2
+                             AND EXTRACT(DAY FROM p.smartbook_birthday) = 29)
+                    )
                     """,
-                    company=company.id,
                     month=today.month,
                     day=today.day,
                     leap_day_today=leap_day_today,
-                    year=str(today.year),
-                    any_channel=":%",
-                )
+                ),
+                SQL("%s", str(today.year)),
             )
-            partner_ids = [row[0] for row in self.env.cr.fetchall()]
             created |= self._smartbook_enqueue_clients(
                 company,
                 partner_ids,
@@ -203,38 +189,23 @@ class SmartbookMessage(models.Model):
         for company in self._smartbook_companies():
             if not company.smartbook_sleeping_days or not self._smartbook_has_templates("winback", company):
                 continue
-            self.env.cr.execute(
+            partner_ids = self._smartbook_marketing_client_ids(
+                company,
+                "winback",
                 SQL(
                     """
-                    SELECT p.id
-                      FROM res_partner p
-                     WHERE p.smartbook_client AND p.active
-                       AND p.smartbook_consent_marketing
-                       AND NOT COALESCE(p.smartbook_erased, false)
-                       AND NOT COALESCE(p.smartbook_blacklisted, false)
-                       AND (p.company_id IS NULL OR p.company_id = %(company)s)
-                       AND p.smartbook_last_visit < %(cutoff)s
-                       AND NOT EXISTS (
-                           SELECT 1 FROM smartbook_booking b
-                            WHERE b.partner_id = p.id AND b.state IN ('draft', 'confirmed')
-                              AND b.start > %(now)s
-                       )
-                       AND NOT EXISTS (
-                           SELECT 1 FROM smartbook_message m
-                            WHERE m.partner_id = p.id AND m.kind = 'winback'
-                              AND m.dedupe_key LIKE 'winback:' || p.id || ':'
-                                  || to_char(p.smartbook_last_visit, %(key_time)s) || %(any_channel)s
-                       )
-                     ORDER BY p.id
+                    p.smartbook_last_visit < %(cutoff)s
+                    AND NOT EXISTS (
+                        SELECT 1 FROM smartbook_booking b
+                         WHERE b.partner_id = p.id AND b.state IN ('draft', 'confirmed')
+                           AND b.start > %(now)s
+                    )
                     """,
-                    company=company.id,
                     cutoff=now - timedelta(days=company.smartbook_sleeping_days),
                     now=now,
-                    key_time=KEY_TIME_SQL,
-                    any_channel=":%",
-                )
+                ),
+                SQL("to_char(p.smartbook_last_visit, %s)", KEY_TIME_SQL),
             )
-            partner_ids = [row[0] for row in self.env.cr.fetchall()]
             created |= self._smartbook_enqueue_clients(
                 company,
                 partner_ids,
@@ -244,6 +215,40 @@ class SmartbookMessage(models.Model):
                 ),
             )
         return created
+
+    @api.model
+    def _smartbook_marketing_client_ids(self, company, kind, condition, key_period):
+        """Ids (in order) of the company's clients who may receive marketing (consent, not
+        erased nor blacklisted), meet ``condition`` (SQL over the partner ``p``) and were not
+        sent ``kind`` for this period yet: no message keyed ``kind:<partner>:<key_period>:``
+        on any channel (``key_period``: SQL over ``p``)."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.id
+                  FROM res_partner p
+                 WHERE p.smartbook_client AND p.active
+                   AND p.smartbook_consent_marketing
+                   AND NOT COALESCE(p.smartbook_erased, false)
+                   AND NOT COALESCE(p.smartbook_blacklisted, false)
+                   AND (p.company_id IS NULL OR p.company_id = %(company)s)
+                   AND (%(condition)s)
+                   AND NOT EXISTS (
+                       SELECT 1 FROM smartbook_message m
+                        WHERE m.partner_id = p.id AND m.kind = %(kind)s
+                          AND m.dedupe_key
+                              LIKE %(kind)s || ':' || p.id || ':' || %(key_period)s || %(any_channel)s
+                   )
+                 ORDER BY p.id
+                """,
+                company=company.id,
+                condition=condition,
+                kind=kind,
+                key_period=key_period,
+                any_channel=":%",
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
     def _smartbook_enqueue_clients(self, company, partner_ids, kind, make_key):

@@ -48,8 +48,10 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl
+
+from .fake_server import LoopbackServer
 
 # Parameters python-telegram-bot JSON-encodes in a form body (non-string values).
 JSON_PARAMS = frozenset(
@@ -96,7 +98,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._handle(self.rfile.read(length) if length else b"")
 
     def _handle(self, body):
-        api = self.server.fake_api
+        api = self.server.fake
         path = self.path.split("?", 1)[0]
         parts = path.strip("/").split("/")
         if len(parts) != 2 or not parts[0].startswith("bot"):
@@ -148,8 +150,11 @@ def _parse_params(content_type, body):
     return {}
 
 
-class FakeBotApi:
+class FakeBotApi(LoopbackServer):
+    handler_class = _Handler
+
     def __init__(self, token=None, username="smartbook_test_bot", bot_id=777000):
+        super().__init__()
         self.token = token
         self.username = username
         self.bot_id = bot_id
@@ -161,37 +166,6 @@ class FakeBotApi:
         self._failures = []  # [[remaining, status, retry_after, description, methods]]
         self._blocked = set()
         self._next_message_id = 1000
-        self._server = None
-        self._thread = None
-
-    # lifecycle ------------------------------------------------------------
-    def start(self):
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._server.daemon_threads = True
-        self._server.fake_api = self
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self):
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    @property
-    def port(self):
-        return self._server.server_address[1]
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.port}"
 
     # programming ----------------------------------------------------------
     def fail_next(self, count, status=500, retry_after=None, description=None, methods=("sendMessage",)):

@@ -10,6 +10,8 @@ MAIL, RCPT, DATA, RSET, NOOP, QUIT); records every message it accepts.
 import socketserver
 import threading
 
+from .fake_server import LoopbackServer
+
 
 class _Handler(socketserver.StreamRequestHandler):
     def reply(self, line):
@@ -66,29 +68,11 @@ class _Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
 
 
-class FakeSmtpServer:
+class FakeSmtpServer(LoopbackServer):
+    server_class = _Server
+    handler_class = _Handler
+
     def __init__(self):
+        super().__init__()
         self.lock = threading.Lock()
         self.messages = []
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.fake = self
-        self._thread = None
-
-    @property
-    def port(self):
-        return self._server.server_address[1]
-
-    def start(self):
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self):
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()

@@ -75,6 +75,8 @@ from urllib.error import HTTPError
 from urllib.parse import parse_qsl, urlencode, urlsplit
 from urllib.request import Request, urlopen
 
+from .fake_server import LoopbackServer
+
 TWILIO_PREFIX = "/2010-04-01/Accounts/"
 HTTP_JSON_PATH = "/http_json/messages"
 
@@ -154,10 +156,15 @@ class _Server(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-class FakeSmsGateway:
+class FakeSmsGateway(LoopbackServer):
     """See the module docstring."""
 
+    server_class = _Server
+    handler_class = _Handler
+    thread_name = "fake-sms"
+
     def __init__(self, account_sid="AC" + "1" * 32, auth_token="fake-twilio-token", bearer_token=None):
+        super().__init__()
         self.account_sid = account_sid
         self.auth_token = auth_token
         self.bearer_token = bearer_token or auth_token
@@ -172,39 +179,16 @@ class FakeSmsGateway:
         self._in_flight = 0
         self.max_in_flight = 0
         self._closing = threading.Event()
-        self._server = None
-        self._thread = None
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self):
         self._closing.clear()
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.fake = self
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-sms", daemon=True)
-        self._thread.start()
-        return self
+        return super().start()
 
     def stop(self):
+        # Requests held by hang() or delay end now rather than when their time is up.
         self._closing.set()
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    @property
-    def port(self):
-        return self._server.server_address[1]
-
-    @property
-    def url(self):
-        """Base URL to put in ``smartbook_sms_api_url`` for Twilio."""
-        return f"http://127.0.0.1:{self.port}"
+        return super().stop()
 
     @property
     def http_json_url(self):

@@ -62,8 +62,12 @@ class OutboxCase(SmartbookBookingCase):
         # What other tests or the demo data left waiting is not this test's business.
         cls.Message.search([("state", "=", "queued")]).write({"state": "cancelled"})
 
-    def enqueue(self, key="outbox-test-1", channel="email", kind="confirmation", partner=None, **vals):
-        return self.Message._smartbook_enqueue(
+    def enqueue(
+        self, key="outbox-test-1", channel="email", kind="confirmation", partner=None, user=None, **vals
+    ):
+        """Queue one message; with ``user``, as that user's action does (in sudo)."""
+        Message = self.Message.with_user(user).sudo() if user else self.Message
+        return Message._smartbook_enqueue(
             [
                 {
                     "channel": channel,
@@ -347,40 +351,12 @@ class TestOutboxSend(OutboxCase):
         )
         portal = new_test_user(self.env, login="outbox_portal", groups="base.group_portal")
         # Booked online at night: the confirmation goes now...
-        online = (
-            self.Message.with_user(portal)
-            .sudo()
-            ._smartbook_enqueue(
-                [
-                    {
-                        "channel": "email",
-                        "kind": "confirmation",
-                        "partner_id": self.client.id,
-                        "body": "Booked",
-                        "dedupe_key": "online-confirmation",
-                    }
-                ]
-            )
-        )
+        online = self.enqueue("online-confirmation", user=portal, body="Booked")
         self.assertTrue(online.create_uid.share)
         # ...one the business triggered waits, as does a client's confirmation that has
         # already waited (retries).
         backend = self.enqueue("backend-confirmation")
-        stale = (
-            self.Message.with_user(portal)
-            .sudo()
-            ._smartbook_enqueue(
-                [
-                    {
-                        "channel": "email",
-                        "kind": "cancelled",
-                        "partner_id": self.client.id,
-                        "body": "Cancelled",
-                        "dedupe_key": "stale-cancelled",
-                    }
-                ]
-            )
-        )
+        stale = self.enqueue("stale-cancelled", kind="cancelled", user=portal, body="Cancelled")
         self.env.cr.execute(
             "UPDATE smartbook_message SET create_date = %s WHERE id = %s",
             [now - timedelta(hours=1), stale.id],

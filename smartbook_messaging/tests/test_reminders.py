@@ -6,8 +6,6 @@ from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from odoo.addons.smartbook_booking.models.smartbook_booking import IMPORT_HISTORY_KEY
-
 from ..models.smartbook_booking import dedupe_key
 from ..tools.reminder_offsets import format_reminder_hours, parse_reminder_hours
 from .test_templates import MessagingCase
@@ -148,20 +146,7 @@ class TestReminders(MessagingCase):
         confirmation = self.messages(booking, kind="confirmation")
         self.assertEqual(len(confirmation), 1)
         self.assertEqual(confirmation.state, "queued")
-        imported = (
-            self.env["smartbook.booking"]
-            .with_context(**{IMPORT_HISTORY_KEY: True})
-            .create(
-                {
-                    "partner_id": self.client.id,
-                    "service_id": self.service.id,
-                    "employee_id": self.employee.id,
-                    "start": self.now + timedelta(days=4),
-                    "state": "confirmed",
-                    "channel": "import",
-                }
-            )
-        )
+        imported = self.history(self.now + timedelta(days=4), state="confirmed", channel="import")
         self.assertFalse(self.messages(imported))
 
     def test_cancel_cancels_what_is_queued(self):
@@ -249,20 +234,7 @@ class TestReminders(MessagingCase):
 
     def test_winback_once_per_sleeping_period(self):
         self.env.company.smartbook_sleeping_days = 60
-        visit = (
-            self.env["smartbook.booking"]
-            .with_context(**{IMPORT_HISTORY_KEY: True})
-            .create(
-                {
-                    "partner_id": self.client.id,
-                    "service_id": self.service.id,
-                    "employee_id": self.employee.id,
-                    "start": self.now - timedelta(days=90),
-                    "state": "done",
-                    "channel": "import",
-                }
-            )
-        )
+        visit = self.history(self.now - timedelta(days=90), state="done", channel="import")
         self.client.sudo().smartbook_consent_marketing = True
         self.client.invalidate_recordset()
         self.assertEqual(self.client.smartbook_last_visit, visit.start)

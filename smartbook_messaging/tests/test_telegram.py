@@ -245,6 +245,11 @@ class TestTelegramSettings(TelegramCase):
             self.company.action_smartbook_telegram_set_webhook()
         self.assertFalse(self.bot_api.calls_to("setWebhook"))
 
+    def settings_form_arch(self, user):
+        """The SmartBook settings form as ``user`` is served it."""
+        view = self.env.ref("smartbook_booking.res_company_view_form_smartbook_settings")
+        return self.env["res.company"].with_user(user).get_views([(view.id, "form")])["views"]["form"]["arch"]
+
     def test_secrets_readable_by_administrators_only(self):
         manager = new_test_user(
             self.env, login="sb_tg_manager3", groups="smartbook_crm.group_smartbook_manager"
@@ -262,23 +267,11 @@ class TestTelegramSettings(TelegramCase):
         )
         self.assertTrue(values[0]["smartbook_telegram_token"])
         # The manager's settings form has no token field, but edits the bot's username.
-        arch = (
-            self.env["res.company"]
-            .with_user(manager)
-            .get_views(
-                [(self.env.ref("smartbook_booking.res_company_view_form_smartbook_settings").id, "form")]
-            )["views"]["form"]["arch"]
-        )
+        arch = self.settings_form_arch(manager)
         self.assertNotIn("smartbook_telegram_token", arch)
         self.assertIn("smartbook_telegram_bot_username", arch)
         self.company.with_user(manager).smartbook_telegram_bot_username = "other_bot"
-        admin_arch = (
-            self.env["res.company"]
-            .with_user(admin)
-            .get_views(
-                [(self.env.ref("smartbook_booking.res_company_view_form_smartbook_settings").id, "form")]
-            )["views"]["form"]["arch"]
-        )
+        admin_arch = self.settings_form_arch(admin)
         self.assertIn("smartbook_telegram_token", admin_arch)
 
 
