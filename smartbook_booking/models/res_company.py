@@ -41,7 +41,21 @@ class ResCompany(models.Model):
         that of its working hours, else UTC. Booking pages, messages, quiet hours and
         birthdays show and count times in it."""
         self.ensure_one()
-        return self.partner_id.tz or self.resource_calendar_id.tz or "UTC"
+        # One query, not three records: the booking pages ask on every request.
+        self.env["res.company"].flush_model(["partner_id", "resource_calendar_id"])
+        self.env["res.partner"].flush_model(["tz"])
+        self.env["resource.calendar"].flush_model(["tz"])
+        self.env.cr.execute(
+            """
+            SELECT COALESCE(NULLIF(p.tz, ''), NULLIF(cal.tz, ''), 'UTC')
+              FROM res_company c
+              JOIN res_partner p ON p.id = c.partner_id
+              LEFT JOIN resource_calendar cal ON cal.id = c.resource_calendar_id
+             WHERE c.id = %s
+            """,
+            [self.id],
+        )
+        return self.env.cr.fetchone()[0]
 
     def _smartbook_settings_action(self):
         """The current company's SmartBook settings, as a manager edits them."""

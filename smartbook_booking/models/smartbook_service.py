@@ -105,12 +105,23 @@ class SmartbookService(models.Model):
         whose own calendar, leaves, bookings and sessions leave room for it.
         """
         self.ensure_one()
+        return self._smartbook_free_slots_of(
+            date_from, date_to, self._smartbook_bookable_employees(employee_ids)
+        )
+
+    def _smartbook_free_slots_of(self, date_from, date_to, employees):
+        """``get_free_slots`` for ``employees`` already known to be this service's
+        bookable staff (``_smartbook_bookable_employees``): the minimum notice and
+        the horizon cut the window, then the slots in it."""
+        self.ensure_one()
+        if not employees:
+            return []
         now = fields.Datetime.now()
         earliest = max(date_from, now + timedelta(hours=self.min_notice_hours))
         latest = min(date_to, now + timedelta(days=self.max_days_ahead))
         if earliest >= latest:
             return []
-        return self._get_slots_in_window(earliest, latest, self._smartbook_bookable_employees(employee_ids))
+        return self._get_slots_in_window(earliest, latest, employees)
 
     def _smartbook_bookable_employees(self, employee_ids=None):
         """The active, bookable staff of this service (optionally among

@@ -52,6 +52,7 @@ from ..tools.booking_params import (
     attempt_key,
     check_window,
     compact_days,
+    local_iso_formatter,
     local_today,
     local_window_to_utc,
     over_limit,
@@ -229,6 +230,20 @@ class SmartbookJsonRpcDispatcher(JsonRPCDispatcher):
             _logger.warning("SmartBook online booking: could not count a refused attempt", exc_info=True)
 
 
+def _prefetched_columns(model):
+    """The fields a record's first read would fetch anyway (its prefetched columns)."""
+    return [name for name, field in model._fields.items() if field.column_type and field.prefetch is True]
+
+
+def _employee_names(employee_ids):
+    """{id: name} of employees in one query (reading ``hr.employee`` records would
+    fetch every column through hr's field access checks)."""
+    if not employee_ids:
+        return {}
+    request.env.cr.execute("SELECT id, name FROM hr_employee WHERE id = ANY(%s)", [list(employee_ids)])
+    return dict(request.env.cr.fetchall())
+
+
 def _route(path):
     return http.route(
         path,
@@ -247,11 +262,17 @@ class SmartbookBookingController(http.Controller):
     @staticmethod
     def _company():
         website = getattr(request, "website", None)
-        return (website.company_id if website else request.env.company).sudo()
+        if not website:
+            return request.env.company.sudo()
+        # Odoo's cached company of the website: reading ``website.company_id`` fetches its whole row.
+        return request.env["res.company"].sudo().browse(website._get_cached("company_id"))
 
     def _service(self, params):
         service_id = parse_id(params, "service_id")
-        service = request.env["smartbook.service"].sudo().browse(service_id).exists()
+        # One query checks it exists and reads its columns (exists() then reading is two).
+        Service = request.env["smartbook.service"].sudo().with_context(active_test=False)
+        service = Service.search_fetch([("id", "=", service_id)], _prefetched_columns(Service), limit=1)
+        service = service.with_context(active_test=True)
         if not service or not service.active or service.company_id != self._company():
             raise BookingRefused(request.env._("This service does not exist."), "not_found")
         if not service.online:
@@ -273,7 +294,8 @@ class SmartbookBookingController(http.Controller):
         return staff
 
     def _window(self, params):
-        tz = parse_tz(params, default=self._company()._smartbook_website_tz())
+        # The business's time zone costs queries: read it only when the visitor gives none.
+        tz = parse_tz(params, default=None) or self._company()._smartbook_website_tz()
         date_from, date_to = parse_date(params, "date_from"), parse_date(params, "date_to")
         check_window(date_from, date_to, local_today(fields.Datetime.now(), tz))
         return tz, *local_window_to_utc(date_from, date_to, tz)
@@ -286,14 +308,15 @@ class SmartbookBookingController(http.Controller):
         service = self._service(params)
         employees = self._employees(service, params)
         tz, utc_from, utc_to = self._window(params)
-        slots = service.get_free_slots(utc_from, utc_to, employee_ids=employees.ids) if employees else []
-        names = {employee.id: employee.name for employee in employees}
+        slots = service._smartbook_free_slots_of(utc_from, utc_to, employees)
+        names = _employee_names({slot["employee_id"] for slot in slots})
+        to_iso = local_iso_formatter(tz)
         return {
             "tz": tz,
             "slots": [
                 {
-                    "start": to_local_iso(slot["start"], tz),
-                    "end": to_local_iso(slot["end"], tz),
+                    "start": to_iso(slot["start"]),
+                    "end": to_iso(slot["end"]),
                     "employee_id": slot["employee_id"],
                     "employee_name": names.get(slot["employee_id"], ""),
                     "seats_left": slot.get("seats_left"),
@@ -310,7 +333,7 @@ class SmartbookBookingController(http.Controller):
         service = self._service(params)
         employees = self._employees(service, params)
         tz, utc_from, utc_to = self._window(params)
-        slots = service.get_free_slots(utc_from, utc_to, employee_ids=employees.ids) if employees else []
+        slots = service._smartbook_free_slots_of(utc_from, utc_to, employees)
         return {"tz": tz, "days": compact_days((slot["start"] for slot in slots), tz)}
 
     # ------------------------------------------------------------------ book

@@ -90,7 +90,11 @@ class SmartbookPages(CustomerPortal):
             .sudo()
             .search([("online", "=", True), ("company_id", "=", self._smartbook_company().id)])
         )
-        staff = {service.id: service._smartbook_bookable_employees() for service in services}
+        Employee = request.env["hr.employee"].sudo()
+        staff = {
+            service_id: Employee.browse(employee_ids)
+            for service_id, employee_ids in services._smartbook_website_staff().items()
+        }
         return services.filtered(lambda service: staff[service.id]), staff
 
     def _smartbook_specialists(self, services):
@@ -150,13 +154,21 @@ class SmartbookPages(CustomerPortal):
         """What the booking page template needs. ``employee``: the specialist of a
         personal page (every booking goes to them); ``service``: preselected."""
         company = self._smartbook_company().sudo()
-        tz_name = business_tz(company)
+        tz_name, country_id = company._smartbook_website_place()
+        # The page shows the company's name: read it alone, not the company's whole row.
+        company.with_context(prefetch_fields=False).mapped("name")
         no_employee = request.env["hr.employee"].sudo()
-        specialists = employee or self._smartbook_specialists(services)
+        # The service list, the specialists and the country codes are rendered once
+        # per website, language and state of the offer (t-cache on the stamp): what
+        # only they use is computed when they are rendered.
         return {
+            "smartbook_cache_stamp": request.env["smartbook.service"]._smartbook_website_offer_stamp(
+                company.id
+            ),
+            "smartbook_service_ids": tuple(services.ids),
             "smartbook_services": services,
-            "smartbook_categories": self._smartbook_categories(services),
-            "smartbook_specialists": specialists,
+            "smartbook_categories": lambda: self._smartbook_categories(services),
+            "smartbook_specialists": lambda: employee or self._smartbook_specialists(services),
             "smartbook_fixed_employee": employee or no_employee,
             "smartbook_service": service or request.env["smartbook.service"].sudo(),
             "smartbook_preselect_employee": preselect_employee or no_employee,
@@ -166,8 +178,8 @@ class SmartbookPages(CustomerPortal):
             "smartbook_tz": tz_name,
             "smartbook_tz_label": tz_label(tz_name),
             "smartbook_company": company,
-            "smartbook_countries": self._smartbook_countries(),
-            "smartbook_country": company.country_id,
+            "smartbook_countries": self._smartbook_countries,
+            "smartbook_country": request.env["res.country"].browse(country_id),
             "format_duration": lambda minutes: format_duration(request.env, minutes),
             "keep_leading_zero_codes": KEEP_LEADING_ZERO_CODES,
         }

@@ -33,6 +33,54 @@ class SmartbookService(models.Model):
         "come under 'Services'.",
     )
 
+    def _smartbook_website_staff(self):
+        """{service id: employee ids} of these services' bookable staff (as
+        ``_smartbook_bookable_employees`` gives them), in one query."""
+        if not self:
+            return {}
+        self.env.cr.execute(
+            """
+            SELECT rel.service_id, array_agg(e.id ORDER BY e.id)
+              FROM smartbook_service_hr_employee_rel rel
+              JOIN smartbook_service s ON s.id = rel.service_id
+              JOIN hr_employee e ON e.id = rel.employee_id AND e.company_id = s.company_id
+             WHERE rel.service_id = ANY(%s) AND e.smartbook_bookable AND e.active
+             GROUP BY rel.service_id
+            """,
+            [self.ids],
+        )
+        staff = dict(self.env.cr.fetchall())
+        return {service_id: staff.get(service_id, []) for service_id in self.ids}
+
+    @api.model
+    def _smartbook_website_offer_stamp(self, company_id):
+        """A digest of everything the booking pages show of the company's offer
+        (its services' rows, their products', its employees' and who performs
+        what), in one query: the key of the pages' cached parts. Whole rows, not
+        ``write_date``: a write in an older transaction can carry an older date."""
+        self.env.cr.execute(
+            """
+            SELECT md5(concat_ws('|',
+                (SELECT string_agg(s::text, ',' ORDER BY s.id)
+                   FROM smartbook_service s WHERE s.company_id = %(company)s),
+                (SELECT string_agg(pt::text, ',' ORDER BY pt.id)
+                   FROM product_template pt
+                  WHERE pt.id IN (SELECT pp.product_tmpl_id
+                                    FROM product_product pp
+                                    JOIN smartbook_service s ON s.product_id = pp.id
+                                   WHERE s.company_id = %(company)s)),
+                (SELECT string_agg(e::text, ',' ORDER BY e.id)
+                   FROM hr_employee e WHERE e.company_id = %(company)s),
+                (SELECT string_agg(rel::text, ',' ORDER BY rel.service_id, rel.employee_id)
+                   FROM smartbook_service_hr_employee_rel rel
+                   JOIN smartbook_service s ON s.id = rel.service_id
+                  WHERE s.company_id = %(company)s)
+            ))
+            """,
+            {"company": company_id},
+        )
+        return self.env.cr.fetchone()[0]
+
     def _smartbook_website_url(self):
         self.ensure_one()
         return f"/book/service/{self.slug}" if self.slug else f"/book?service={self.id}"

@@ -180,6 +180,23 @@ def to_local_iso(naive_utc, tz_name):
     return local.isoformat(timespec="seconds")
 
 
+def local_iso_formatter(tz_name):
+    """``to_local_iso`` for many datetimes in one zone: each distinct moment is
+    converted once (the specialists' slots share their starts and ends)."""
+    zone = pytz.timezone(tz_name)
+    done = {}
+
+    def to_iso(naive_utc):
+        text = done.get(naive_utc)
+        if text is None:
+            text = done[naive_utc] = (
+                pytz.utc.localize(naive_utc).astimezone(zone).isoformat(timespec="seconds")
+            )
+        return text
+
+    return to_iso
+
+
 def compact_days(starts, tz_name):
     """``{"YYYY-MM-DD": ["HH:MM", ...]}`` of distinct local slot starts, from
     naive UTC starts: what a month view needs and nothing more."""
