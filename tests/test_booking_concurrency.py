@@ -14,6 +14,8 @@ from odoo import SUPERUSER_ID, api
 from odoo.exceptions import ValidationError
 from odoo.modules.registry import Registry
 
+from odoo.addons.smartbook_booking.tests.common import every_day_calendar
+
 
 def _registry():
     return Registry(odoo.tools.config["db_name"])
@@ -22,16 +24,7 @@ def _registry():
 def _setup():
     with _registry().cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-        calendar = env["resource.calendar"].create(
-            {
-                "name": "Race calendar",
-                "tz": "UTC",
-                "attendance_ids": [
-                    (0, 0, {"name": str(day), "dayofweek": str(day), "hour_from": 8, "hour_to": 20})
-                    for day in range(7)
-                ],
-            }
-        )
+        calendar = every_day_calendar(env, "Race calendar", 8, 20)
         employee = env["hr.employee"].create(
             {
                 "name": "Race Specialist",

@@ -6,6 +6,26 @@ from odoo.tests.common import TransactionCase
 from ..models.smartbook_booking import IMPORT_HISTORY_KEY
 
 
+def every_day_calendar(env, name, hour_from, hour_to, **vals):
+    """A working-hours calendar open from ``hour_from`` to ``hour_to`` (UTC unless
+    ``tz`` is given) on every day of the week."""
+    return env["resource.calendar"].create(
+        {
+            "name": name,
+            "tz": "UTC",
+            **vals,
+            "attendance_ids": [
+                (
+                    0,
+                    0,
+                    {"name": f"Day {day}", "dayofweek": str(day), "hour_from": hour_from, "hour_to": hour_to},
+                )
+                for day in range(7)
+            ],
+        }
+    )
+
+
 class SmartbookBookingCase(TransactionCase):
     """A specialist working 9:00-17:00 UTC every day, a one-hour service with a
     15-minute cleaning buffer, and a client; 'day' is next Monday."""
@@ -14,16 +34,7 @@ class SmartbookBookingCase(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.calendar = cls.env["resource.calendar"].create(
-            {
-                "name": "Every day 9-17 UTC",
-                "tz": "UTC",
-                "attendance_ids": [
-                    (0, 0, {"name": f"Day {day}", "dayofweek": str(day), "hour_from": 9, "hour_to": 17})
-                    for day in range(7)
-                ],
-            }
-        )
+        cls.calendar = every_day_calendar(cls.env, "Every day 9-17 UTC", 9, 17)
         cls.user_specialist = new_test_user(
             cls.env, login="sb_specialist", groups="smartbook_crm.group_smartbook_employee"
         )

@@ -4,7 +4,7 @@ from odoo import fields
 from odoo.tests import HttpCase, new_test_user
 from odoo.tests.common import tagged
 
-from .common import SmartbookBookingCase
+from .common import SmartbookBookingCase, every_day_calendar
 
 
 @tagged("post_install", "-at_install")
@@ -134,16 +134,7 @@ class TestScheduleBoardTour(HttpCase):
             groups="base.group_user,smartbook_crm.group_smartbook_employee",
             tz="UTC",
         )
-        calendar = cls.env["resource.calendar"].create(
-            {
-                "name": "Board 9-17 UTC",
-                "tz": "UTC",
-                "attendance_ids": [
-                    (0, 0, {"name": f"Day {day}", "dayofweek": str(day), "hour_from": 9, "hour_to": 17})
-                    for day in range(7)
-                ],
-            }
-        )
+        calendar = every_day_calendar(cls.env, "Board 9-17 UTC", 9, 17)
         # Only the tour's specialists: the board's columns are the bookable ones.
         cls.env["hr.employee"].search([("smartbook_bookable", "=", True)]).smartbook_bookable = False
         anna, bruno = cls.env["hr.employee"].create(

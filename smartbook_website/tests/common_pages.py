@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 
 from odoo.tests import HttpCase, new_test_user
 
+from odoo.addons.smartbook_booking.tests.common import every_day_calendar
+
 
 class SmartbookPagesCase(HttpCase):
     @classmethod
@@ -15,16 +17,7 @@ class SmartbookPagesCase(HttpCase):
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.company = cls.env.ref("base.main_company")
         cls.company.write({"phone": "+34 910 000 000"})
-        cls.calendar = cls.env["resource.calendar"].create(
-            {
-                "name": "Every day 0:00-23:30 UTC",
-                "tz": "UTC",
-                "attendance_ids": [
-                    (0, 0, {"name": f"Day {day}", "dayofweek": str(day), "hour_from": 0, "hour_to": 23.5})
-                    for day in range(7)
-                ],
-            }
-        )
+        cls.calendar = every_day_calendar(cls.env, "Every day 0:00-23:30 UTC", 0, 23.5)
         cls.employee = cls.env["hr.employee"].create(
             {
                 "name": "Pages Specialist",

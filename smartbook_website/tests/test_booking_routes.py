@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.smartbook_booking.tests.common import every_day_calendar
 from odoo.addons.smartbook_website.tools.booking_params import attempt_key, local_window_to_utc, to_local_iso
 
 RATE_LIMIT_PARAM = "smartbook_website.book_rate_limit"
@@ -27,16 +28,7 @@ class BookingRoutesCase(HttpCase):
         cls.company = cls.website.company_id
         cls.company.write({"country_id": cls.env.ref("base.es").id, "phone": "+34 911 234 567"})
         cls.company.partner_id.tz = "UTC"
-        cls.calendar = cls.env["resource.calendar"].create(
-            {
-                "name": "Every day 9-17 UTC",
-                "tz": "UTC",
-                "attendance_ids": [
-                    (0, 0, {"name": f"Day {day}", "dayofweek": str(day), "hour_from": 9, "hour_to": 17})
-                    for day in range(7)
-                ],
-            }
-        )
+        cls.calendar = every_day_calendar(cls.env, "Every day 9-17 UTC", 9, 17)
         cls.employee = cls.env["hr.employee"].create(
             {
                 "name": "Web Specialist",
