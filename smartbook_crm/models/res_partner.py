@@ -279,6 +279,16 @@ class ResPartner(models.Model):
         )
         return True
 
+    def _smartbook_withdraw_consent(self, channel):
+        """These clients asked for no more ``channel`` messages (a STOP, a blocked bot,
+        the provider's opt-out): the consent is withdrawn through its field, so that the
+        consent log records it. Returns the clients that had consented."""
+        field = consent_field(channel)
+        consenting = self.filtered(field)
+        if consenting:
+            consenting.write({field: False})
+        return consenting
+
     def _mail_track(self, tracked_fields, initial_values):
         if self.smartbook_client:
             tracked_fields = {

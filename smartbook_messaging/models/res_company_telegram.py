@@ -278,7 +278,7 @@ class ResCompany(models.Model):
         """Withdraw the Telegram consent of the clients connected to ``chat_id``, through
         the consent field: their consent log records it. Returns those clients."""
         partners = self.env["res.partner"].search([("telegram_chat_id", "=", chat_id)])
-        partners.filtered("smartbook_consent_telegram").write({"smartbook_consent_telegram": False})
+        partners._smartbook_withdraw_consent("telegram")
         return partners
 
     def _smartbook_telegram_on_callback(self, query):

@@ -484,8 +484,7 @@ class SmartbookMessage(models.Model):
                 vals.update(state="failed", error=error or self.env._("The provider refused the message."))
             message.write(vals)
         for channel, partner_ids in opted_out.items():
-            # Through the client's consent field: the consent log records the withdrawal.
-            self.env["res.partner"].sudo().browse(partner_ids).write({consent_field(channel): False})
+            self.env["res.partner"].sudo().browse(partner_ids)._smartbook_withdraw_consent(channel)
         retry_at = self.filtered(lambda m: m.state == "queued").mapped("next_try")
         if retry_at:
             self._smartbook_trigger_send(min(retry_at))

@@ -186,9 +186,7 @@ def withdraw_sms_consent(env, numbers, reason):
         .with_context(active_test=False)
         .search(["|", ("phone", "in", numbers), ("mobile", "in", numbers)])
     )
-    consenting = partners.filtered("smartbook_consent_sms")
-    if consenting:
-        consenting.write({"smartbook_consent_sms": False})
+    consenting = partners._smartbook_withdraw_consent("sms")
     env["phone.blacklist"].sudo()._add(numbers, message=reason)
     _logger.info("SmartBook SMS: opt-out received, SMS consent withdrawn for partners %s", consenting.ids)
     return consenting

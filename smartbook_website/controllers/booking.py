@@ -295,7 +295,7 @@ class SmartbookBookingController(http.Controller):
 
     def _window(self, params):
         # The business's time zone costs queries: read it only when the visitor gives none.
-        tz = parse_tz(params, default=None) or self._company()._smartbook_website_tz()
+        tz = parse_tz(params, default=None) or self._company()._smartbook_tz()
         date_from, date_to = parse_date(params, "date_from"), parse_date(params, "date_to")
         check_window(date_from, date_to, local_today(fields.Datetime.now(), tz))
         return tz, *local_window_to_utc(date_from, date_to, tz)
@@ -437,7 +437,7 @@ class SmartbookBookingController(http.Controller):
         booking = self._booking(params)
         start = parse_start(params)
         booking._smartbook_website_reschedule(start)
-        tz = self._company()._smartbook_website_tz()
+        tz = self._company()._smartbook_tz()
         return {
             "booking_id": booking.id,
             "state": booking.state,

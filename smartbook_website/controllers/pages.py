@@ -28,8 +28,8 @@ KEEP_LEADING_ZERO_CODES = (39, 378, 379)
 
 
 def business_tz(company):
-    """The business's time zone (see ``res.company._smartbook_website_tz``)."""
-    return company.sudo()._smartbook_website_tz()
+    """The business's time zone (see ``res.company._smartbook_tz``)."""
+    return company.sudo()._smartbook_tz()
 
 
 def local_moment(naive_utc, tz_name):

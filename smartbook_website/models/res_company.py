@@ -4,10 +4,6 @@ from odoo import models
 class ResCompany(models.Model):
     _inherit = "res.company"
 
-    def _smartbook_website_tz(self):
-        """The business's time zone, in which the booking pages show times."""
-        return self._smartbook_tz()
-
     def _smartbook_website_place(self):
         """``(time zone, country id)`` of the business (the company's ``country_id``
         is computed from its whole address, which costs more than the page that

@@ -28,7 +28,7 @@ class TestBookingPages(SmartbookPagesCase):
             tag = re.search(rf"<input[^>]*name=\"{consent}\"[^>]*>", html).group(0)
             self.assertNotIn("checked", tag)
         self.assertIn('name="website"', html)
-        self.assertIn(f'data-tz="{self.company._smartbook_website_tz()}"', html)
+        self.assertIn(f'data-tz="{self.company._smartbook_tz()}"', html)
 
     def test_book_preselects_from_query(self):
         response = self.url_open(f"/book?service={self.service.id}&employee={self.employee.id}")

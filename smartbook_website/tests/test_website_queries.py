@@ -83,10 +83,8 @@ class TestWebsiteQueries(SmartbookPagesCase):
         self.calendar.tz = "Asia/Tokyo"
         for partner_tz in ("Europe/Madrid", False):
             self.company.partner_id.tz = partner_tz
-            self.assertEqual(self.company._smartbook_website_tz(), partner_tz or "Asia/Tokyo")
-            self.assertEqual(self.company._smartbook_website_tz(), self.company._smartbook_tz())
+            self.assertEqual(self.company._smartbook_tz(), partner_tz or "Asia/Tokyo")
         self.company.resource_calendar_id = False
-        self.assertEqual(self.company._smartbook_website_tz(), "UTC")
         self.assertEqual(self.company._smartbook_tz(), "UTC")
 
     def test_page_queries(self):
